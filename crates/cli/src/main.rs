@@ -1,0 +1,54 @@
+//! `nabla`: the command-line face of the nabla toolkit.
+//!
+//! One module per command under `commands/`; each defines its clap `Args` and a `run` function.
+//! `main` turns every error into one line on stderr and exit status 2, and a closed pipe into a
+//! quiet exit, so no panic or backtrace reaches the user.
+
+mod commands;
+mod output;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// A deep-learning fundamentals toolkit: every core idea computable, checkable and visible.
+#[derive(Parser)]
+#[command(name = "nabla", version, about, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            // clap prints help/version to stdout (exit 0) and usage errors to stderr (exit 2).
+            let _ = err.print();
+            return if err.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            if output::is_broken_pipe(&err) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("nabla: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
