@@ -1,0 +1,4 @@
+//! The CLI's one integration-test binary: runs the real `nabla` binary and checks its output.
+//! One module per command.
+
+mod util;
