@@ -78,6 +78,33 @@ pub enum Error {
         /// What the valid range is.
         reason: &'static str,
     },
+    /// A parameter given to an activation that does not take it (`relu` with an alpha).
+    #[error("{activation} takes no parameter {parameter}")]
+    UnexpectedParameter {
+        /// The activation's name.
+        activation: &'static str,
+        /// The parameter given.
+        parameter: &'static str,
+    },
+    /// An input value outside the function's domain (a BCE probability outside [0, 1], a
+    /// negative or non-finite cross-entropy target).
+    #[error("{op}: element {index} is {value}, but {expected}")]
+    InvalidInput {
+        /// The operation.
+        op: &'static str,
+        /// The element's index in the flat (row-major) input.
+        index: usize,
+        /// The value found.
+        value: f64,
+        /// What the operation needs.
+        expected: &'static str,
+    },
+    /// A mean over no elements (undefined; PyTorch returns NaN).
+    #[error("{op}: the mean of zero elements is undefined")]
+    EmptyReduction {
+        /// The operation.
+        op: &'static str,
+    },
 }
 
 /// The result type of nabla-tensor.
