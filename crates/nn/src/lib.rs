@@ -1,5 +1,8 @@
 //! nabla-nn: layers, losses, optimizers, training and data sets on nabla's tensor engine.
 
 mod error;
+pub mod optim;
+mod test_functions;
 
 pub use error::{Error, Result};
+pub use test_functions::{TestFunction, TEST_FUNCTION_NAMES};

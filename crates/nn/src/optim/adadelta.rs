@@ -1,0 +1,184 @@
+//! Adadelta: steps scaled by the ratio of running RMS of updates to running RMS of gradients
+//! (`torch.optim.Adadelta`).
+//!
+//! ```
+//! use nabla_nn::optim::{AdadeltaConfig, Optimizer};
+//!
+//! let mut adadelta = AdadeltaConfig::default().build::<f64>()?;
+//! let mut p = [1.0];
+//! adadelta.step(&mut [&mut p[..]], &[&[1.0][..]])?;
+//! // Δ = √(0 + ε)/√(0.1 + ε)·1 ≈ 3.16e-3 with the default lr 1.
+//! assert!((p[0] - (1.0 - (1e-6f64 / (0.1 + 1e-6)).sqrt())).abs() < 1e-12);
+//! # Ok::<(), nabla_nn::Error>(())
+//! ```
+
+use nabla_tensor::Float;
+
+use super::{finite, non_negative, Optimizer, ParamLayout};
+use crate::{Error, Result};
+
+/// Adadelta's hyperparameters; `Default` is PyTorch's (lr 1.0, ρ 0.9, ε 1e-6).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct AdadeltaConfig {
+    /// Learning rate γ (a scale on the computed update).
+    pub lr: f64,
+    /// Decay ρ of both running averages.
+    pub rho: f64,
+    /// ε added inside both square roots.
+    pub eps: f64,
+    /// L2 penalty λ added to the gradient.
+    pub weight_decay: f64,
+}
+
+impl Default for AdadeltaConfig {
+    fn default() -> Self {
+        Self {
+            lr: 1.0,
+            rho: 0.9,
+            eps: 1e-6,
+            weight_decay: 0.0,
+        }
+    }
+}
+
+impl AdadeltaConfig {
+    /// Checks the hyperparameters as PyTorch's constructor does (and rejects non-finite ones).
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] for a negative or non-finite `lr`, `eps` or `weight_decay`,
+    /// or `rho` outside [0, 1].
+    pub fn validate(&self) -> Result<()> {
+        for (name, value) in [
+            ("lr", self.lr),
+            ("eps", self.eps),
+            ("weight_decay", self.weight_decay),
+        ] {
+            non_negative(name, value)?;
+            finite(name, value)?;
+        }
+        if !(0.0..=1.0).contains(&self.rho) {
+            return Err(Error::InvalidParameter {
+                name: "rho",
+                value: self.rho,
+                reason: "must be in [0, 1]",
+            });
+        }
+        Ok(())
+    }
+
+    /// Validates the configuration and builds the optimizer.
+    ///
+    /// # Errors
+    /// As [`AdadeltaConfig::validate`].
+    pub fn build<T: Float>(self) -> Result<Adadelta<T>> {
+        self.validate()?;
+        Ok(Adadelta {
+            config: self,
+            layout: ParamLayout::default(),
+            square_avg: Vec::new(),
+            acc_delta: Vec::new(),
+        })
+    }
+}
+
+/// `torch.optim.Adadelta`. For every element:
+///
+/// ```text
+/// g ← g + λθ                          (if λ ≠ 0)
+/// v ← ρv + (1 − ρ)g²
+/// Δ ← √(u + ε) / √(v + ε) · g
+/// u ← ρu + (1 − ρ)Δ²
+/// θ ← θ − γΔ
+/// ```
+#[derive(Clone, Debug)]
+pub struct Adadelta<T> {
+    config: AdadeltaConfig,
+    layout: ParamLayout,
+    square_avg: Vec<Vec<T>>,
+    acc_delta: Vec<Vec<T>>,
+}
+
+impl<T: Float> Adadelta<T> {
+    /// The hyperparameters in use.
+    pub fn config(&self) -> &AdadeltaConfig {
+        &self.config
+    }
+}
+
+impl<T: Float> Optimizer<T> for Adadelta<T> {
+    fn step(&mut self, params: &mut [&mut [T]], grads: &[&[T]]) -> Result<()> {
+        let c = self.config;
+        if self.layout.check(params, grads)? {
+            self.square_avg = ParamLayout::buffers(params, T::zero());
+            self.acc_delta = ParamLayout::buffers(params, T::zero());
+        }
+        let neg_lr = T::from_f64(-c.lr);
+        let wd = T::from_f64(c.weight_decay);
+        let rho = T::from_f64(c.rho);
+        let one_minus_rho = T::from_f64(1.0 - c.rho);
+        let eps = T::from_f64(c.eps);
+        for (i, (param, grad)) in params.iter_mut().zip(grads).enumerate() {
+            for (j, (p, &g0)) in param.iter_mut().zip(grad.iter()).enumerate() {
+                let mut g = g0;
+                if c.weight_decay != 0.0 {
+                    g = wd.mul_add(*p, g);
+                }
+                let v = &mut self.square_avg[i][j];
+                *v = (one_minus_rho * g).mul_add(g, *v * rho);
+                let std = (*v + eps).sqrt();
+                let u = &mut self.acc_delta[i][j];
+                let delta = (*u + eps).sqrt() / std * g;
+                *u = (one_minus_rho * delta).mul_add(delta, *u * rho);
+                *p = neg_lr.mul_add(delta, *p);
+            }
+        }
+        Ok(())
+    }
+
+    fn learning_rate(&self) -> f64 {
+        self.config.lr
+    }
+
+    fn set_learning_rate(&mut self, lr: f64) {
+        self.config.lr = lr;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rho_outside_unit_interval_is_rejected() {
+        assert!(AdadeltaConfig {
+            rho: 1.5,
+            ..AdadeltaConfig::default()
+        }
+        .build::<f64>()
+        .is_err());
+        assert!(AdadeltaConfig {
+            rho: 1.0,
+            ..AdadeltaConfig::default()
+        }
+        .build::<f64>()
+        .is_ok());
+    }
+
+    #[test]
+    fn second_step_uses_the_accumulated_update() {
+        let config = AdadeltaConfig {
+            rho: 0.5,
+            eps: 1e-2,
+            ..AdadeltaConfig::default()
+        };
+        let mut adadelta = config.build::<f64>().unwrap();
+        let mut p = [0.0];
+        adadelta.step(&mut [&mut p[..]], &[&[1.0][..]]).unwrap();
+        let d1 = (0.01f64).sqrt() / (0.5f64 + 0.01).sqrt();
+        assert!((p[0] + d1).abs() < 1e-15);
+        adadelta.step(&mut [&mut p[..]], &[&[1.0][..]]).unwrap();
+        let u = 0.5 * d1 * d1;
+        let d2 = (u + 0.01).sqrt() / (0.75f64 + 0.01).sqrt();
+        assert!((p[0] + d1 + d2).abs() < 1e-15);
+    }
+}

@@ -1,0 +1,191 @@
+//! NAdam: Adam with Nesterov momentum and Dozat's momentum schedule (`torch.optim.NAdam`).
+//!
+//! ```
+//! use nabla_nn::optim::{NAdamConfig, Optimizer};
+//!
+//! let mut nadam = NAdamConfig::default().build::<f64>()?;
+//! let mut p = [1.0];
+//! for _ in 0..100 {
+//!     let g = [2.0 * p[0]];
+//!     nadam.step(&mut [&mut p[..]], &[&g[..]])?;
+//! }
+//! assert!(p[0] < 0.85);
+//! # Ok::<(), nabla_nn::Error>(())
+//! ```
+
+use nabla_tensor::Float;
+
+use super::{finite, lerp, non_negative, unit_interval, Optimizer, ParamLayout};
+use crate::Result;
+
+/// NAdam's hyperparameters; `Default` is PyTorch's (lr 2e-3, β = (0.9, 0.999), ε 1e-8,
+/// momentum decay 4e-3).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct NAdamConfig {
+    /// Learning rate γ.
+    pub lr: f64,
+    /// Decay β₁ of the first-moment estimate.
+    pub beta1: f64,
+    /// Decay β₂ of the second-moment estimate.
+    pub beta2: f64,
+    /// ε added to the denominator.
+    pub eps: f64,
+    /// L2 penalty λ added to the gradient.
+    pub weight_decay: f64,
+    /// ψ in the momentum schedule μₜ = β₁(1 − ½·0.96^(tψ)).
+    pub momentum_decay: f64,
+}
+
+impl Default for NAdamConfig {
+    fn default() -> Self {
+        Self {
+            lr: 2e-3,
+            beta1: 0.9,
+            beta2: 0.999,
+            eps: 1e-8,
+            weight_decay: 0.0,
+            momentum_decay: 4e-3,
+        }
+    }
+}
+
+impl NAdamConfig {
+    /// Checks the hyperparameters as PyTorch's constructor does (and rejects non-finite ones).
+    ///
+    /// # Errors
+    /// [`crate::Error::InvalidParameter`] for a negative or non-finite `lr`, `eps`,
+    /// `weight_decay` or `momentum_decay`, or a beta outside [0, 1).
+    pub fn validate(&self) -> Result<()> {
+        for (name, value) in [
+            ("lr", self.lr),
+            ("eps", self.eps),
+            ("weight_decay", self.weight_decay),
+            ("momentum_decay", self.momentum_decay),
+        ] {
+            non_negative(name, value)?;
+            finite(name, value)?;
+        }
+        unit_interval("beta1", self.beta1)?;
+        unit_interval("beta2", self.beta2)
+    }
+
+    /// Validates the configuration and builds the optimizer.
+    ///
+    /// # Errors
+    /// As [`NAdamConfig::validate`].
+    pub fn build<T: Float>(self) -> Result<NAdam<T>> {
+        self.validate()?;
+        Ok(NAdam {
+            config: self,
+            layout: ParamLayout::default(),
+            step: 0,
+            mu_product: 1.0,
+            exp_avg: Vec::new(),
+            exp_avg_sq: Vec::new(),
+        })
+    }
+}
+
+/// `torch.optim.NAdam`. At step t, for every element:
+///
+/// ```text
+/// g ← g + λθ                                       (if λ ≠ 0)
+/// μₜ ← β₁(1 − ½·0.96^(tψ)),  μₜ₊₁ ← β₁(1 − ½·0.96^((t+1)ψ)),  Πₜ ← Πₜ₋₁·μₜ
+/// m ← lerp(m, g, 1 − β₁);   v ← β₂v + (1 − β₂)g²
+/// d ← √(v / (1 − β₂ᵗ)) + ε
+/// θ ← θ − γ(1 − μₜ)/(1 − Πₜ) · g/d − γμₜ₊₁/(1 − Πₜμₜ₊₁) · m/d
+/// ```
+///
+/// The product Πₜ is kept in `f64` whatever `T` is (PyTorch keeps it in the default dtype).
+#[derive(Clone, Debug)]
+pub struct NAdam<T> {
+    config: NAdamConfig,
+    layout: ParamLayout,
+    step: u64,
+    mu_product: f64,
+    exp_avg: Vec<Vec<T>>,
+    exp_avg_sq: Vec<Vec<T>>,
+}
+
+impl<T: Float> NAdam<T> {
+    /// The hyperparameters in use.
+    pub fn config(&self) -> &NAdamConfig {
+        &self.config
+    }
+}
+
+impl<T: Float> Optimizer<T> for NAdam<T> {
+    fn step(&mut self, params: &mut [&mut [T]], grads: &[&[T]]) -> Result<()> {
+        let c = self.config;
+        if self.layout.check(params, grads)? {
+            self.exp_avg = ParamLayout::buffers(params, T::zero());
+            self.exp_avg_sq = ParamLayout::buffers(params, T::zero());
+        }
+        self.step += 1;
+        let step = self.step as f64;
+        let bias_correction2 = T::from_f64(1.0 - c.beta2.powf(step));
+        let mu = c.beta1 * (1.0 - 0.5 * 0.96f64.powf(step * c.momentum_decay));
+        let mu_next = c.beta1 * (1.0 - 0.5 * 0.96f64.powf((step + 1.0) * c.momentum_decay));
+        self.mu_product *= mu;
+        let mu_product_next = self.mu_product * mu_next;
+        let grad_coef = T::from_f64(-c.lr * (1.0 - mu) / (1.0 - self.mu_product));
+        let avg_coef = T::from_f64((-c.lr * mu_next) / (1.0 - mu_product_next));
+        let wd = T::from_f64(c.weight_decay);
+        let one_minus_beta1 = T::from_f64(1.0 - c.beta1);
+        let beta2 = T::from_f64(c.beta2);
+        let one_minus_beta2 = T::from_f64(1.0 - c.beta2);
+        let eps = T::from_f64(c.eps);
+        for (i, (param, grad)) in params.iter_mut().zip(grads).enumerate() {
+            for (j, (p, &g0)) in param.iter_mut().zip(grad.iter()).enumerate() {
+                let mut g = g0;
+                if c.weight_decay != 0.0 {
+                    g = wd.mul_add(*p, g);
+                }
+                let m = &mut self.exp_avg[i][j];
+                *m = lerp(*m, g, one_minus_beta1);
+                let v = &mut self.exp_avg_sq[i][j];
+                *v = (one_minus_beta2 * g).mul_add(g, *v * beta2);
+                let denom = (*v / bias_correction2).sqrt() + eps;
+                *p += grad_coef * g / denom;
+                *p += avg_coef * *m / denom;
+            }
+        }
+        Ok(())
+    }
+
+    fn learning_rate(&self) -> f64 {
+        self.config.lr
+    }
+
+    fn set_learning_rate(&mut self, lr: f64) {
+        self.config.lr = lr;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn first_step_by_hand() {
+        let mut nadam = NAdamConfig::default().build::<f64>().unwrap();
+        let mut p = [0.0];
+        nadam.step(&mut [&mut p[..]], &[&[1.0][..]]).unwrap();
+        let mu1 = 0.9 * (1.0 - 0.5 * 0.96f64.powf(0.004));
+        let mu2 = 0.9 * (1.0 - 0.5 * 0.96f64.powf(0.008));
+        // m = 0.1, v = 0.001, d = √(0.001/0.001) + ε = 1 + ε.
+        let d = 1.0 + 1e-8;
+        let expected =
+            -2e-3 * (1.0 - mu1) / (1.0 - mu1) / d - 2e-3 * mu2 / (1.0 - mu1 * mu2) * 0.1 / d;
+        assert!((p[0] - expected).abs() < 1e-15, "{} vs {expected}", p[0]);
+    }
+
+    #[test]
+    fn negative_momentum_decay_is_rejected() {
+        let config = NAdamConfig {
+            momentum_decay: -1.0,
+            ..NAdamConfig::default()
+        };
+        assert!(config.build::<f64>().is_err());
+    }
+}

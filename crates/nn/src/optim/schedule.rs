@@ -1,0 +1,312 @@
+//! Learning-rate schedules with PyTorch's formulas: `StepLR`, `ExponentialLR`,
+//! `CosineAnnealingLR` and `LinearLR` (linear warm-up).
+//!
+//! PyTorch's schedulers are *chainable*: each `scheduler.step()` computes the next rate from the
+//! current one by a recurrence (not from the closed form), so rounding accumulates exactly as
+//! here. Creating a scheduler performs PyTorch's initial step (epoch 0: `LinearLR` already
+//! multiplies by its start factor); call [`LrScheduler::step`] once per epoch (or per batch)
+//! after the optimizer steps, then hand the new rate to the optimizer.
+//!
+//! ```
+//! use nabla_nn::optim::{LrSchedule, LrScheduler, Optimizer, SgdConfig};
+//!
+//! let mut sgd = SgdConfig { lr: 0.1, ..SgdConfig::default() }.build::<f64>()?;
+//! let mut sched = LrScheduler::new(LrSchedule::Step { step_size: 2, gamma: 0.5 }, sgd.learning_rate())?;
+//! let mut rates = vec![sched.lr()];
+//! for _ in 0..4 {
+//!     // ... optimizer steps for one epoch ...
+//!     sched.step();
+//!     sched.apply(&mut sgd);
+//!     rates.push(sgd.learning_rate());
+//! }
+//! assert_eq!(rates, [0.1, 0.1, 0.05, 0.05, 0.025]);
+//! # Ok::<(), nabla_nn::Error>(())
+//! ```
+
+use std::f64::consts::PI;
+
+use nabla_tensor::Float;
+
+use super::Optimizer;
+use crate::{Error, Result};
+
+/// Which schedule, with its parameters (PyTorch's names and defaults where it has them).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum LrSchedule {
+    /// `StepLR`: multiply by `gamma` every `step_size` epochs.
+    Step {
+        /// Epochs between decays (≥ 1).
+        step_size: u64,
+        /// Decay factor (PyTorch's default 0.1).
+        gamma: f64,
+    },
+    /// `ExponentialLR`: multiply by `gamma` every epoch.
+    Exponential {
+        /// Decay factor.
+        gamma: f64,
+    },
+    /// `CosineAnnealingLR`: half a cosine from the base rate down to `eta_min` over `t_max`
+    /// epochs (and back up after, as PyTorch's recurrence does).
+    CosineAnnealing {
+        /// Epochs in half a period (≥ 1).
+        t_max: u64,
+        /// The lowest rate (PyTorch's default 0).
+        eta_min: f64,
+    },
+    /// `LinearLR`: scale the base rate linearly from `start_factor` to `end_factor` over
+    /// `total_iters` epochs, then hold it (a linear warm-up with the defaults 1/3, 1, 5).
+    Linear {
+        /// Factor at epoch 0, in (0, 1].
+        start_factor: f64,
+        /// Factor from epoch `total_iters` on, in [0, 1].
+        end_factor: f64,
+        /// Epochs of the ramp.
+        total_iters: u64,
+    },
+}
+
+impl LrSchedule {
+    /// Checks the schedule's parameters.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] for a zero `step_size` or `t_max`, a non-finite `gamma` or
+    /// `eta_min`, or factors outside PyTorch's ranges (start in (0, 1], end in [0, 1]).
+    pub fn validate(&self) -> Result<()> {
+        let invalid = |name, value, reason| {
+            Err(Error::InvalidParameter {
+                name,
+                value,
+                reason,
+            })
+        };
+        match *self {
+            LrSchedule::Step { step_size, gamma } => {
+                if step_size == 0 {
+                    return invalid("step_size", 0.0, "must be at least 1");
+                }
+                if !gamma.is_finite() {
+                    return invalid("gamma", gamma, "must be finite");
+                }
+            }
+            LrSchedule::Exponential { gamma } => {
+                if !gamma.is_finite() {
+                    return invalid("gamma", gamma, "must be finite");
+                }
+            }
+            LrSchedule::CosineAnnealing { t_max, eta_min } => {
+                if t_max == 0 {
+                    return invalid("t_max", 0.0, "must be at least 1");
+                }
+                if !eta_min.is_finite() {
+                    return invalid("eta_min", eta_min, "must be finite");
+                }
+            }
+            LrSchedule::Linear {
+                start_factor,
+                end_factor,
+                ..
+            } => {
+                if !(start_factor > 0.0 && start_factor <= 1.0) {
+                    return invalid("start_factor", start_factor, "must be in (0, 1]");
+                }
+                if !(0.0..=1.0).contains(&end_factor) {
+                    return invalid("end_factor", end_factor, "must be in [0, 1]");
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A schedule in progress: the current epoch and learning rate.
+///
+/// The recurrences, with η the current rate, η₀ the base rate and e the new epoch:
+///
+/// ```text
+/// Step:         η ← η·γ  when e mod step_size = 0, else η
+/// Exponential:  η ← η·γ
+/// Cosine:       η ← η_min + (η − η_min)·(1 + cos(πe/T)) / (1 + cos(π(e − 1)/T))
+///               (when (e − 1 − T) mod 2T = 0:  η ← η + (η₀ − η_min)(1 − cos(π/T))/2)
+/// Linear:       e = 0: η ← η₀·s;   0 < e ≤ N:  η ← η·(1 + (f − s)/(N·s + (e − 1)(f − s)));
+///               e > N: η unchanged
+/// ```
+#[derive(Clone, Debug)]
+pub struct LrScheduler {
+    schedule: LrSchedule,
+    base_lr: f64,
+    last_epoch: u64,
+    lr: f64,
+}
+
+impl LrScheduler {
+    /// Starts `schedule` from the optimizer's learning rate `base_lr` (epoch 0).
+    ///
+    /// # Errors
+    /// As [`LrSchedule::validate`], and [`Error::InvalidParameter`] for a negative or
+    /// non-finite `base_lr`.
+    pub fn new(schedule: LrSchedule, base_lr: f64) -> Result<Self> {
+        schedule.validate()?;
+        if !(base_lr >= 0.0 && base_lr.is_finite()) {
+            return Err(Error::InvalidParameter {
+                name: "lr",
+                value: base_lr,
+                reason: "must be finite and at least 0",
+            });
+        }
+        let lr = match schedule {
+            LrSchedule::Linear { start_factor, .. } => base_lr * start_factor,
+            _ => base_lr,
+        };
+        Ok(Self {
+            schedule,
+            base_lr,
+            last_epoch: 0,
+            lr,
+        })
+    }
+
+    /// The schedule being followed.
+    pub fn schedule(&self) -> LrSchedule {
+        self.schedule
+    }
+
+    /// The learning rate for the current epoch.
+    pub fn lr(&self) -> f64 {
+        self.lr
+    }
+
+    /// The current epoch (0 right after [`LrScheduler::new`]).
+    pub fn last_epoch(&self) -> u64 {
+        self.last_epoch
+    }
+
+    /// Advances one epoch and returns the new learning rate.
+    pub fn step(&mut self) -> f64 {
+        self.last_epoch += 1;
+        let e = self.last_epoch;
+        let lr = self.lr;
+        self.lr = match self.schedule {
+            LrSchedule::Step { step_size, gamma } => {
+                if e % step_size == 0 {
+                    lr * gamma
+                } else {
+                    lr
+                }
+            }
+            LrSchedule::Exponential { gamma } => lr * gamma,
+            LrSchedule::CosineAnnealing { t_max, eta_min } => {
+                let t = t_max as f64;
+                // Python's modulo of (e − 1 − T) by 2T, which is never negative.
+                let phase = (e as i128 - 1 - t_max as i128).rem_euclid(2 * t_max as i128);
+                if phase == 0 {
+                    lr + (self.base_lr - eta_min) * (1.0 - (PI / t).cos()) / 2.0
+                } else {
+                    (1.0 + (PI * e as f64 / t).cos()) / (1.0 + (PI * (e - 1) as f64 / t).cos())
+                        * (lr - eta_min)
+                        + eta_min
+                }
+            }
+            LrSchedule::Linear {
+                start_factor,
+                end_factor,
+                total_iters,
+            } => {
+                if e > total_iters {
+                    lr
+                } else {
+                    lr * (1.0
+                        + (end_factor - start_factor)
+                            / (total_iters as f64 * start_factor
+                                + (e - 1) as f64 * (end_factor - start_factor)))
+                }
+            }
+        };
+        self.lr
+    }
+
+    /// Sets the optimizer's learning rate to the current one.
+    pub fn apply<T: Float, O: Optimizer<T> + ?Sized>(&self, optimizer: &mut O) {
+        optimizer.set_learning_rate(self.lr);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn trace(schedule: LrSchedule, base: f64, n: usize) -> Vec<f64> {
+        let mut s = LrScheduler::new(schedule, base).unwrap();
+        let mut out = vec![s.lr()];
+        for _ in 0..n {
+            out.push(s.step());
+        }
+        out
+    }
+
+    #[test]
+    fn cosine_follows_the_closed_form_over_a_period() {
+        let rates = trace(
+            LrSchedule::CosineAnnealing {
+                t_max: 10,
+                eta_min: 0.01,
+            },
+            0.1,
+            30,
+        );
+        for (e, lr) in rates.iter().enumerate() {
+            let closed = 0.01 + 0.09 * (1.0 + (PI * e as f64 / 10.0).cos()) / 2.0;
+            assert!((lr - closed).abs() < 1e-12, "epoch {e}: {lr} vs {closed}");
+        }
+    }
+
+    #[test]
+    fn linear_warm_up_reaches_the_base_rate_and_holds() {
+        let rates = trace(
+            LrSchedule::Linear {
+                start_factor: 0.25,
+                end_factor: 1.0,
+                total_iters: 3,
+            },
+            0.4,
+            5,
+        );
+        let expected = [0.1, 0.2, 0.3, 0.4, 0.4, 0.4];
+        for (lr, want) in rates.iter().zip(expected) {
+            assert!((lr - want).abs() < 1e-15, "{rates:?}");
+        }
+    }
+
+    #[test]
+    fn exponential_multiplies_every_epoch() {
+        let rates = trace(LrSchedule::Exponential { gamma: 0.5 }, 1.0, 3);
+        assert_eq!(rates, [1.0, 0.5, 0.25, 0.125]);
+    }
+
+    #[test]
+    fn invalid_schedules_are_rejected() {
+        assert!(LrScheduler::new(
+            LrSchedule::Step {
+                step_size: 0,
+                gamma: 0.1
+            },
+            0.1
+        )
+        .is_err());
+        assert!(LrScheduler::new(
+            LrSchedule::CosineAnnealing {
+                t_max: 0,
+                eta_min: 0.0
+            },
+            0.1
+        )
+        .is_err());
+        let linear = |s, f| LrSchedule::Linear {
+            start_factor: s,
+            end_factor: f,
+            total_iters: 5,
+        };
+        assert!(LrScheduler::new(linear(0.0, 1.0), 0.1).is_err());
+        assert!(LrScheduler::new(linear(0.5, 1.5), 0.1).is_err());
+        assert!(LrScheduler::new(LrSchedule::Exponential { gamma: 0.9 }, -1.0).is_err());
+    }
+}
