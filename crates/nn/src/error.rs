@@ -69,6 +69,165 @@ pub enum Error {
         /// What it must be ("a number", "true or false").
         expected: &'static str,
     },
+    /// A data file could not be opened or read.
+    #[error("cannot read {path}: {source}")]
+    ReadFile {
+        /// The file's path.
+        path: String,
+        /// The operating system's error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A CSV cell that cannot be used: not a number, missing, or a label of the wrong kind.
+    #[error("{path}: line {row}, column \"{column}\": {reason}")]
+    Csv {
+        /// The file's path.
+        path: String,
+        /// The line of the file, counted from 1 with the header as line 1.
+        row: u64,
+        /// The column's name in the header.
+        column: String,
+        /// What is wrong with the cell.
+        reason: String,
+    },
+    /// A CSV file whose layout is wrong: no header, a line with the wrong number of fields,
+    /// text that is not UTF-8.
+    #[error("{path}: line {line}: {reason}")]
+    CsvFormat {
+        /// The file's path.
+        path: String,
+        /// The line of the file, counted from 1 with the header as line 1.
+        line: u64,
+        /// What is wrong with the line.
+        reason: String,
+    },
+    /// A column (or target) name that the data does not have.
+    #[error("{source_name}: no column named \"{column}\" (available: {})", available.join(", "))]
+    UnknownColumn {
+        /// The file's path or the data set's name.
+        source_name: String,
+        /// The name asked for.
+        column: String,
+        /// The names that exist.
+        available: Vec<String>,
+    },
+    /// A column name that appears twice (in a header, or among the declared targets).
+    #[error("{source_name}: column \"{column}\" appears more than once")]
+    DuplicateColumn {
+        /// The file's path or the data set's name.
+        source_name: String,
+        /// The repeated name.
+        column: String,
+    },
+    /// A target column whose values do not fit the task kind declared (or inferred) for it.
+    #[error("{source_name}: column \"{column}\" cannot be a {kind} target: {reason}")]
+    TargetKind {
+        /// The file's path or the data set's name.
+        source_name: String,
+        /// The target column.
+        column: String,
+        /// The task kind declared or inferred.
+        kind: crate::data::TaskKind,
+        /// Why the values do not fit.
+        reason: String,
+    },
+    /// A task declaration (`NAME:KIND`) that cannot be parsed.
+    #[error("task \"{spec}\": {reason}")]
+    TaskSpec {
+        /// The declaration as given.
+        spec: String,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// A class label that is not among the classes it is mapped to.
+    #[error("target \"{target}\": class \"{class}\" is not one of {}", known.join(", "))]
+    UnknownClass {
+        /// The target's name.
+        target: String,
+        /// The label found.
+        class: String,
+        /// The classes known.
+        known: Vec<String>,
+    },
+    /// A data source with no usable rows or no feature columns.
+    #[error("{source_name}: {reason}")]
+    EmptyData {
+        /// The file's path or the data set's name.
+        source_name: String,
+        /// What is missing ("no data rows", "no feature columns").
+        reason: &'static str,
+    },
+    /// A data set name that is neither embedded nor an existing file.
+    #[error("no embedded data set and no file named \"{name}\" (embedded data sets: {available})")]
+    UnknownDataset {
+        /// The name given.
+        name: String,
+        /// The embedded data sets, comma-separated.
+        available: &'static str,
+    },
+    /// An embedded data set that does not decode (a corrupted build).
+    #[error("embedded data set \"{name}\" is corrupt: {reason}")]
+    EmbeddedData {
+        /// The data set's name.
+        name: &'static str,
+        /// What failed.
+        reason: String,
+    },
+    /// Arrays of a data set or a standardizer whose sizes disagree.
+    #[error("{what}: expected {expected}, found {found}")]
+    DataShape {
+        /// Which array, and in what unit the sizes count.
+        what: String,
+        /// The size required.
+        expected: usize,
+        /// The size given.
+        found: usize,
+    },
+    /// A feature value that is NaN or infinite.
+    #[error("feature \"{feature}\" of sample {sample} is not finite ({value})")]
+    NonFiniteFeature {
+        /// The feature's name.
+        feature: String,
+        /// The sample's index (from 0).
+        sample: usize,
+        /// The value found.
+        value: f64,
+    },
+    /// A target value that is invalid: missing in a single-task data set, not finite, or a
+    /// class index out of range.
+    #[error("target \"{target}\" of sample {sample}: {reason}")]
+    InvalidTarget {
+        /// The target's name.
+        target: String,
+        /// The sample's index (from 0).
+        sample: usize,
+        /// What is wrong.
+        reason: String,
+    },
+    /// Feature names that differ from those a standardizer (or model) was fitted on.
+    #[error("features differ: fitted on [{}], given [{}]", expected.join(", "), found.join(", "))]
+    FeatureNames {
+        /// The names fitted on.
+        expected: Vec<String>,
+        /// The names given.
+        found: Vec<String>,
+    },
+    /// A split that would leave a part without samples.
+    #[error("splitting {n_samples} samples leaves the {part} part empty; change the split fractions")]
+    EmptySplit {
+        /// "train", "validation" or "test".
+        part: &'static str,
+        /// The number of samples split.
+        n_samples: usize,
+    },
+    /// A sample index outside the data set.
+    #[error("sample index {index} is out of range for {n_samples} samples")]
+    SampleIndex {
+        /// The index given.
+        index: usize,
+        /// The number of samples.
+        n_samples: usize,
+    },
 }
 
 /// The result type of nabla-nn.

@@ -1,5 +1,6 @@
 //! nabla-nn: layers, losses, optimizers, training and data sets on nabla's tensor engine.
 
+pub mod data;
 mod error;
 pub mod optim;
 mod test_functions;
