@@ -123,6 +123,17 @@ fn embedded_classification_sets_equal_scikit_learn() {
 /// Column means and population stds from numpy; numpy's std of a constant column is 0 where the
 /// standardizer keeps 1.
 fn check_column_moments(ds: &Dataset, f: &Value, name: &str) {
+    let weighted: f64 = ds
+        .features()
+        .iter()
+        .enumerate()
+        .map(|(k, x)| x * (k + 1) as f64)
+        .sum();
+    let expected = f["position_weighted_sum"].as_f64().unwrap();
+    assert!(
+        (weighted - expected).abs() <= 1e-12 * expected.abs(),
+        "{name}: {weighted} vs {expected}"
+    );
     let s = Standardizer::fit(ds).unwrap();
     assert_close(
         s.mean(),
@@ -244,6 +255,40 @@ fn digits_multitask_derives_parity_and_ge5() {
     let counts = d.class_counts();
     let odd: usize = counts.iter().skip(1).step_by(2).sum();
     assert_eq!(p.class_counts(), vec![1797 - odd, odd]);
+}
+
+#[test]
+fn selecting_one_task_of_multi_task_data_drops_its_missing_labels() {
+    let penguins = Dataset::by_name("penguins").unwrap();
+    let sex = penguins.select_targets(&["sex".to_string()]).unwrap();
+    assert_eq!(sex.n_samples(), 342 - 9);
+    assert_eq!(sex.targets().len(), 1);
+    assert_eq!(sex.targets()[0].missing_count(), 0);
+    assert_eq!(
+        sex.targets()[0].class_counts(),
+        penguins.target("sex").unwrap().class_counts()
+    );
+    // The kept rows are the penguins whose sex is known, in order.
+    let known: Vec<usize> = (0..342)
+        .filter(|&i| !penguins.target("sex").unwrap().is_missing(i))
+        .collect();
+    assert_eq!(sex.row(100), penguins.row(known[100]));
+    // Several targets: every row kept, targets in the order asked.
+    let two = penguins
+        .select_targets(&["body_mass_g".to_string(), "sex".to_string()])
+        .unwrap();
+    assert_eq!(two.n_samples(), 342);
+    assert_eq!(two.targets()[0].name(), "body_mass_g");
+    let e = penguins.select_targets(&["beak".to_string()]).unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("available: species, sex, body_mass_g"),
+        "{e}"
+    );
+    let e = penguins
+        .select_targets(&["sex".to_string(), "sex".to_string()])
+        .unwrap_err();
+    assert!(matches!(e, Error::DuplicateColumn { .. }), "{e}");
 }
 
 #[test]

@@ -81,6 +81,11 @@ def summary(X):
         "column_std": [float(v) for v in X.std(axis=0, ddof=0)],
         "first_row": [float(v) for v in X[0]],
         "last_row": [float(v) for v in X[-1]],
+        # Every value weighted by its position (k = i*d + j + 1, row-major): catches any
+        # reordering or altered value that the moments above would miss.
+        "position_weighted_sum": float(
+            np.sum(X.reshape(-1) * np.arange(1, X.size + 1, dtype=np.float64))
+        ),
     }
 
 

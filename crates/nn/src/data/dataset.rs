@@ -219,6 +219,42 @@ impl Dataset {
         })
     }
 
+    /// The data set with only the targets `names`, in that order (e.g. one task of a multi-task
+    /// data set, to train a single-task network on it). When one target is kept, the samples whose
+    /// label is missing are left out, since a single-task data set has every label.
+    ///
+    /// # Errors
+    /// [`Error::UnknownColumn`] when a name is not a target (the error lists the targets);
+    /// [`Error::DuplicateColumn`] when a name repeats.
+    pub fn select_targets(&self, names: &[String]) -> Result<Dataset> {
+        let targets = names
+            .iter()
+            .map(|n| self.target(n).cloned())
+            .collect::<Result<Vec<_>>>()?;
+        let keep: Vec<usize> = match targets.as_slice() {
+            [only] => (0..self.n_samples)
+                .filter(|&i| !only.is_missing(i))
+                .collect(),
+            _ => (0..self.n_samples).collect(),
+        };
+        let targets = targets
+            .iter()
+            .map(|t| t.subset(&keep))
+            .collect::<Result<Vec<_>>>()?;
+        let d = self.n_features();
+        let mut features = Vec::with_capacity(keep.len() * d);
+        for &i in &keep {
+            features.extend_from_slice(self.row(i));
+        }
+        let out = Dataset::new(
+            self.name.clone(),
+            self.feature_names.clone(),
+            features,
+            targets,
+        )?;
+        Ok(out.with_skipped_lines(self.skipped_lines.clone()))
+    }
+
     /// The features reordered (and possibly reduced) to the columns `names`, e.g. the features a
     /// saved model was trained on; targets are kept.
     ///
