@@ -112,7 +112,12 @@ pub struct CsvOptions {
 
 /// Whether a (trimmed) cell means "missing".
 pub fn is_missing(cell: &str) -> bool {
-    cell.is_empty() || MISSING_MARKERS.iter().any(|m| m.eq_ignore_ascii_case(cell))
+    match cell.as_bytes().first() {
+        None => true,
+        // Fast path: numbers never start like a marker.
+        Some(b) if b.is_ascii_digit() || *b == b'-' || *b == b'+' || *b == b'.' => false,
+        Some(_) => MISSING_MARKERS.iter().any(|m| m.eq_ignore_ascii_case(cell)),
+    }
 }
 
 /// What a column of the file becomes.
@@ -169,7 +174,7 @@ impl Dataset {
         let lines = LineIndex::new(&bytes);
         let mut rdr = ::csv::ReaderBuilder::new()
             .has_headers(true)
-            .trim(::csv::Trim::All)
+            .trim(::csv::Trim::Headers)
             .from_reader(bytes.as_slice());
         let headers: Vec<String> = rdr
             .headers()
@@ -255,7 +260,7 @@ impl Dataset {
             let line = lines.line_of(record.position().map_or(0, |p| p.byte()));
             row_features.clear();
             let mut incomplete = None;
-            for (j, cell) in record.iter().enumerate() {
+            for (j, cell) in record.iter().map(str::trim).enumerate() {
                 match roles[j] {
                     Role::Ignored => {}
                     Role::Feature => {
@@ -289,7 +294,7 @@ impl Dataset {
                 return Err(cell_error(line, j, reason));
             }
             features.extend_from_slice(&row_features);
-            for (j, cell) in record.iter().enumerate() {
+            for (j, cell) in record.iter().map(str::trim).enumerate() {
                 if let Role::Target(k) = roles[j] {
                     let value = (!is_missing(cell)).then(|| cell.to_string());
                     labels[k].push((line, value));
