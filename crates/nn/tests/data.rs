@@ -943,3 +943,124 @@ fn every_epoch_order_is_equally_likely_to_start_anywhere() {
         assert!((c as f64 - 500.0).abs() < 105.0, "{first:?}");
     }
 }
+
+// ---------------------------------------------------------------- properties over many cases
+
+/// A deterministic stream of test cases (not the code under test's generator).
+struct Cases(u64);
+
+impl Cases {
+    fn next(&mut self, bound: u64) -> u64 {
+        // SplitMix64.
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        (z ^ (z >> 31)) % bound
+    }
+}
+
+#[test]
+fn stratified_splits_are_partitions_with_proportional_parts() {
+    let mut cases = Cases(2024);
+    let mut worst = [0.0f64; 2];
+    let mut checked = 0;
+    for _ in 0..400 {
+        let k = 1 + cases.next(6) as usize;
+        let n = 4 + cases.next(300) as usize;
+        let labels: Vec<Option<usize>> = (0..n)
+            .map(|_| {
+                // Skewed classes, some missing labels.
+                let r = cases.next(100) as usize;
+                (r >= 5).then(|| (r * r) % k)
+            })
+            .collect();
+        let present: Vec<usize> = labels.iter().flatten().copied().collect();
+        let classes: Vec<String> = (0..k).map(|c| format!("c{c}")).collect();
+        if present.is_empty() {
+            continue;
+        }
+        let t = Target::classes("y", classes, labels.clone()).unwrap();
+        let other = Target::regression("z", vec![Some(0.0); n]).unwrap();
+        let ds = Dataset::new(
+            "p",
+            vec!["x".into()],
+            (0..n).map(|i| i as f64).collect(),
+            vec![t, other],
+        )
+        .unwrap();
+        let config = SplitConfig {
+            test_fraction: 0.05 + cases.next(50) as f64 / 100.0,
+            validation_fraction: cases.next(30) as f64 / 100.0,
+            seed: cases.next(1000),
+            stratify_by: Some("y".to_string()),
+        };
+        let split = match Split::new(&ds, &config) {
+            Ok(s) => s,
+            Err(Error::EmptySplit { .. }) => continue,
+            Err(e) => panic!("{e}"),
+        };
+        assert!(is_partition(&split, n));
+        checked += 1;
+        let (n_train, n_val, n_test) = config.sizes(n).unwrap();
+        assert_eq!(
+            (split.train.len(), split.validation.len(), split.test.len()),
+            (n_train, n_val, n_test)
+        );
+        // Strata: classes, then missing labels.
+        let stratum = |i: usize| labels[i].unwrap_or(k);
+        let mut sizes = vec![0usize; k + 1];
+        (0..n).for_each(|i| sizes[stratum(i)] += 1);
+        for (p, part) in [&split.test, &split.validation].into_iter().enumerate() {
+            let mut got = vec![0usize; k + 1];
+            part.iter().for_each(|&i| got[stratum(i)] += 1);
+            for c in 0..=k {
+                let quota = part.len() as f64 * sizes[c] as f64 / n as f64;
+                worst[p] = worst[p].max((got[c] as f64 - quota).abs());
+            }
+        }
+    }
+    assert!(checked > 350, "only {checked} cases checked");
+    eprintln!(
+        "worst deviation from quota: test {}, validation {}",
+        worst[0], worst[1]
+    );
+    assert!(worst[0] < 1.0, "test part off by {}", worst[0]);
+    assert!(worst[1] < 1.0, "validation part off by {}", worst[1]);
+}
+
+#[test]
+fn plain_splits_and_batches_are_partitions_for_many_sizes() {
+    let mut cases = Cases(7);
+    for _ in 0..300 {
+        let n = 2 + cases.next(500) as usize;
+        let config = SplitConfig {
+            test_fraction: (1 + cases.next(98)) as f64 / 100.0,
+            validation_fraction: cases.next(3) as f64 / 10.0,
+            seed: cases.next(u64::MAX),
+            stratify_by: None,
+        };
+        match (config.sizes(n), Split::of_size(n, &config)) {
+            (Ok((a, b, c)), Ok(split)) => {
+                assert!(is_partition(&split, n));
+                assert_eq!(
+                    (split.train.len(), split.validation.len(), split.test.len()),
+                    (a, b, c)
+                );
+                assert_eq!(c, (config.test_fraction * n as f64).ceil() as usize);
+                assert_eq!(a + b + c, n);
+            }
+            (Err(_), Err(_)) => {}
+            (sizes, split) => panic!("sizes {sizes:?} but split {split:?}"),
+        }
+        let batch = 1 + cases.next(70) as usize;
+        let b = Batches::shuffled(n, batch, config.seed, cases.next(100)).unwrap();
+        assert_eq!(b.len(), n.div_ceil(batch));
+        let mut seen: Vec<usize> = b.iter().flatten().copied().collect();
+        assert!(b
+            .iter()
+            .all(|chunk| !chunk.is_empty() && chunk.len() <= batch));
+        seen.sort_unstable();
+        assert_eq!(seen, (0..n).collect::<Vec<_>>());
+    }
+}
