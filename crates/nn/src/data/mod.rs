@@ -3,7 +3,7 @@
 //! A [`Dataset`] holds named numeric features (an n×d row-major `Vec<f64>`) and one or more named
 //! [`Target`]s, each a task of a [`TaskKind`] (classes, binary, regression). Data comes from the
 //! data sets compiled into nabla ([`Dataset::by_name`], see [`embedded`]) or from a CSV file
-//! ([`Dataset::from_csv`], see [`csv`](self::csv)); [`Dataset::load`] takes either, as
+//! ([`Dataset::from_csv`], see [`csv`]); [`Dataset::load`] takes either, as
 //! `nabla train --data` does. A seeded [`Split`] holds out test (and validation) samples, a
 //! [`Standardizer`] fitted on the training part rescales every part, and [`Batches`] gives each
 //! epoch's seeded mini-batch order. Everything random is a ChaCha8 stream keyed by the seed, so
@@ -21,13 +21,13 @@
 //! assert_eq!(epoch0.len(), 43); // 42 full batches and one of 3
 //! ```
 
-mod batches;
+pub mod batches;
 pub mod csv;
 mod dataset;
 pub mod embedded;
-mod shuffle;
-mod split;
-mod standardize;
+pub mod shuffle;
+pub mod split;
+pub mod standardize;
 mod target;
 mod task;
 
