@@ -564,6 +564,9 @@ fn csv_layout_errors() {
     assert!(e.to_string().contains("no data rows"), "{e}");
     let e = read("a,,y\n1,2,3\n", &["y"]).unwrap_err();
     assert!(matches!(e, Error::CsvFormat { line: 1, .. }), "{e}");
+    let e = read("\n\na,,y\n1,2,3\n", &["y"]).unwrap_err();
+    assert!(matches!(e, Error::CsvFormat { line: 3, .. }), "{e}");
+    assert!(e.to_string().contains("header column 2 has no name"), "{e}");
     let e = read("a,b,y\n1,2,3\n4,5\n", &["y"]).unwrap_err();
     assert!(matches!(e, Error::CsvFormat { line: 3, .. }), "{e}");
     assert!(

@@ -176,23 +176,22 @@ impl Dataset {
             .has_headers(true)
             .trim(::csv::Trim::Headers)
             .from_reader(bytes.as_slice());
-        let headers: Vec<String> = rdr
+        let header_record = rdr
             .headers()
-            .map_err(|e| csv_error(source_name, &lines, &[], e))?
-            .iter()
-            .map(str::to_string)
-            .collect();
+            .map_err(|e| csv_error(source_name, &lines, &[], e))?;
+        let header_line = lines.line_of(header_record.position().map_or(0, |p| p.byte()));
+        let headers: Vec<String> = header_record.iter().map(str::to_string).collect();
         if headers.is_empty() || (headers.len() == 1 && headers[0].is_empty()) {
             return Err(Error::CsvFormat {
                 path: source_name.to_string(),
-                line: 1,
+                line: header_line,
                 reason: "no header row; the first line must name the columns".to_string(),
             });
         }
         if let Some(j) = headers.iter().position(String::is_empty) {
             return Err(Error::CsvFormat {
                 path: source_name.to_string(),
-                line: 1,
+                line: header_line,
                 reason: format!("header column {} has no name", j + 1),
             });
         }
