@@ -21,10 +21,13 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// An activation function's values and derivatives at given points (PyTorch's definitions).
+    Activation(commands::activation::ActivationArgs),
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
+        Command::Activation(args) => commands::activation::run(&args),
     }
 }
 

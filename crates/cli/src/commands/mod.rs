@@ -1,1 +1,3 @@
 //! One module per `nabla` command.
+
+pub mod activation;

@@ -1,4 +1,5 @@
 //! The CLI's one integration-test binary: runs the real `nabla` binary and checks its output.
 //! One module per command.
 
+mod activation;
 mod util;

@@ -1,0 +1,235 @@
+//! `nabla activation`: values and derivatives, text and JSON, and its usage errors.
+
+use crate::util::{assert_usage_error, close, nabla, nabla_json};
+
+fn points(v: &serde_json::Value) -> Vec<(f64, f64, f64)> {
+    v["points"]
+        .as_array()
+        .expect("points is an array")
+        .iter()
+        .map(|p| {
+            (
+                p["x"].as_f64().unwrap(),
+                p["value"].as_f64().unwrap(),
+                p["derivative"].as_f64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn swish_beta_zero_is_half_x() {
+    let v = nabla_json(&[
+        "activation",
+        "swish",
+        "--beta",
+        "0",
+        "--at",
+        "-2,2",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(v["name"], "swish");
+    assert_eq!(v["params"]["beta"], 0.0);
+    assert_eq!(points(&v), vec![(-2.0, -1.0, 0.5), (2.0, 1.0, 0.5)]);
+}
+
+#[test]
+fn swish_large_beta_approaches_relu() {
+    let v = nabla_json(&[
+        "activation",
+        "swish",
+        "--beta",
+        "1000",
+        "--at",
+        "-2,-0.5,0.5,2",
+        "--format",
+        "json",
+    ]);
+    for (x, value, derivative) in points(&v) {
+        let relu = x.max(0.0);
+        assert!((value - relu).abs() < 1e-100, "x={x}: {value}");
+        assert!((derivative - f64::from(u8::from(x > 0.0))).abs() < 1e-100);
+    }
+}
+
+#[test]
+fn sigmoid_json_has_the_contract_fields_and_values() {
+    let v = nabla_json(&[
+        "activation",
+        "sigmoid",
+        "--at",
+        "-1,0,1e4,-1e4",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(v["name"], "sigmoid");
+    assert!(v["params"].as_object().unwrap().is_empty());
+    let p = points(&v);
+    let s = 1.0 / (1.0 + 1.0_f64.exp());
+    assert!(close(p[0].1, s, 1e-15) && close(p[0].2, s * (1.0 - s), 1e-15));
+    assert_eq!((p[1].1, p[1].2), (0.5, 0.25));
+    assert_eq!((p[2].1, p[2].2), (1.0, 0.0));
+    assert_eq!((p[3].1, p[3].2), (0.0, 0.0));
+}
+
+#[test]
+fn kinks_follow_pytorch() {
+    let v = nabla_json(&["activation", "relu", "--at", "0", "--format", "json"]);
+    assert_eq!(points(&v)[0], (0.0, 0.0, 0.0));
+    let v = nabla_json(&[
+        "activation",
+        "hard_swish",
+        "--at",
+        "-3,3",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(points(&v), vec![(-3.0, 0.0, 0.0), (3.0, 3.0, 1.0)]);
+    let v = nabla_json(&["activation", "relu6", "--at", "0,6", "--format", "json"]);
+    assert_eq!(points(&v), vec![(0.0, 0.0, 0.0), (6.0, 6.0, 0.0)]);
+    let v = nabla_json(&["activation", "step", "--at", "-1,0,1", "--format", "json"]);
+    assert_eq!(
+        points(&v),
+        vec![(-1.0, 0.0, 0.0), (0.0, 0.0, 0.0), (1.0, 1.0, 0.0)]
+    );
+}
+
+#[test]
+fn parameters_and_defaults() {
+    let v = nabla_json(&["activation", "leaky_relu", "--at", "-2", "--format", "json"]);
+    assert_eq!(v["params"]["alpha"], 0.01);
+    assert_eq!(points(&v)[0], (-2.0, -0.02, 0.01));
+    let v = nabla_json(&[
+        "activation",
+        "leaky_relu",
+        "--alpha",
+        "-0.5",
+        "--at",
+        "-2",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(points(&v)[0], (-2.0, 1.0, -0.5));
+    let v = nabla_json(&[
+        "activation",
+        "elu",
+        "--alpha",
+        "2",
+        "--at",
+        "0",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(points(&v)[0], (0.0, 0.0, 2.0));
+    let v = nabla_json(&[
+        "activation",
+        "softplus",
+        "--beta",
+        "2",
+        "--at",
+        "30",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(v["params"]["threshold"], 20.0);
+    assert_eq!(points(&v)[0], (30.0, 30.0, 1.0));
+    let v = nabla_json(&["activation", "silu", "--at", "1", "--format", "json"]);
+    assert_eq!(v["name"], "swish");
+    assert_eq!(v["params"]["beta"], 1.0);
+}
+
+#[test]
+fn every_name_answers_with_finite_numbers_at_extremes() {
+    for name in [
+        "step",
+        "sigmoid",
+        "tanh",
+        "relu",
+        "leaky_relu",
+        "swish",
+        "hard_swish",
+        "relu6",
+        "hard_sigmoid",
+        "gelu",
+        "gelu_tanh",
+        "elu",
+        "selu",
+        "softplus",
+        "mish",
+        "log_sigmoid",
+        "silu",
+        "identity",
+    ] {
+        let v = nabla_json(&[
+            "activation",
+            name,
+            "--at",
+            "-1e4,-50,0,1e-7,50,1e4",
+            "--format",
+            "json",
+        ]);
+        assert_eq!(points(&v).len(), 6, "{name}");
+    }
+}
+
+#[test]
+fn text_shows_a_table_and_the_properties() {
+    let run = nabla(&["activation", "tanh", "--at", "-1,0,1"]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(run.stdout.starts_with("tanh\n"), "{}", run.stdout);
+    assert!(run.stdout.contains("f'(x)"));
+    assert!(run.stdout.contains("0.41997434161402614"), "{}", run.stdout);
+    assert!(run.stdout.contains("zero-centred"), "{}", run.stdout);
+    let run = nabla(&["activation", "swish", "--beta", "2", "--at", "1e-300"]);
+    assert!(
+        run.stdout.starts_with("swish (beta = 2)\n"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("1e-300"), "{}", run.stdout);
+}
+
+#[test]
+fn unknown_names_list_the_valid_ones() {
+    assert_usage_error(
+        &["activation", "swishy", "--at", "1"],
+        "unknown activation 'swishy'",
+    );
+    assert_usage_error(
+        &["activation", "ReLU", "--at", "1"],
+        "leaky_relu, swish, hard_swish",
+    );
+}
+
+#[test]
+fn bad_numbers_name_the_flag_and_the_item() {
+    assert_usage_error(&["activation", "relu", "--at", "1,x,3"], "--at: 'x'");
+    assert_usage_error(&["activation", "relu", "--at", "1,,3"], "--at: ''");
+    assert_usage_error(&["activation", "relu", "--at", "nan"], "--at: 'nan'");
+    assert_usage_error(
+        &["activation", "elu", "--alpha", "abc", "--at", "1"],
+        "--alpha",
+    );
+    assert_usage_error(
+        &["activation", "swish", "--beta", "inf", "--at", "1"],
+        "--beta",
+    );
+}
+
+#[test]
+fn parameters_a_function_does_not_take_are_errors() {
+    assert_usage_error(
+        &["activation", "relu", "--alpha", "0.1", "--at", "1"],
+        "--alpha",
+    );
+    assert_usage_error(
+        &["activation", "silu", "--beta", "2", "--at", "1"],
+        "--beta",
+    );
+    assert_usage_error(
+        &["activation", "softplus", "--beta", "0", "--at", "1"],
+        "--beta",
+    );
+    assert_usage_error(&["activation", "relu"], "--at");
+}
