@@ -9,6 +9,16 @@ pub enum Error {
     /// An error from the tensor engine.
     #[error(transparent)]
     Tensor(#[from] nabla_tensor::Error),
+    /// Training produced a non-finite loss.
+    #[error("training diverged at epoch {epoch}, batch {batch}: the loss is {loss} (try a smaller learning rate)")]
+    Diverged {
+        /// The epoch, from 1.
+        epoch: usize,
+        /// The batch within the epoch, from 1.
+        batch: usize,
+        /// The loss value (NaN or infinite).
+        loss: f64,
+    },
     /// A hyperparameter outside its valid range.
     #[error("{name} = {value} is invalid: {reason}")]
     InvalidParameter {

@@ -2,8 +2,11 @@
 
 pub mod data;
 mod error;
+pub mod init;
+pub mod layers;
 pub mod optim;
 mod test_functions;
+pub mod train;
 
 pub use error::{Error, Result};
 pub use test_functions::{TestFunction, TEST_FUNCTION_NAMES};

@@ -1,0 +1,108 @@
+//! What a network is trained to predict for one kind of target: its output width, its loss, the
+//! tensor its targets become, and the metrics reported.
+//!
+//! | target kind | outputs | loss | metrics |
+//! |-------------|---------|------|---------|
+//! | classes (k) | k logits | softmax cross-entropy | loss, accuracy |
+//! | binary | 1 logit | BCE with logits | loss, accuracy (logit > 0) |
+//! | regression | 1 value | MSE on the standardised target | loss, MSE and R² in the target's units |
+//!
+//! Regression targets are standardised with the training split's mean and standard deviation,
+//! so one learning rate suits targets of any scale; predictions are mapped back before MSE and R²
+//! are computed.
+
+use nabla_tensor::{Float, LossKind, Tensor};
+
+use crate::data::{Target, TaskKind};
+use crate::{Error, Result};
+
+/// The training objective for one target.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Objective {
+    /// One of `classes` classes.
+    Classes {
+        /// The number of classes.
+        classes: usize,
+    },
+    /// Two classes, positive = 1.
+    Binary,
+    /// A real number, standardised as `(y − mean) / std` for training.
+    Regression {
+        /// The training target's mean.
+        mean: f64,
+        /// The training target's standard deviation (1 when constant).
+        std: f64,
+    },
+}
+
+impl Objective {
+    /// The objective for `target`, with regression scaling fitted on `target` (the training part).
+    pub fn fit(target: &Target) -> Self {
+        match target.kind() {
+            TaskKind::Classes => Self::Classes {
+                classes: target.n_classes(),
+            },
+            TaskKind::Binary => Self::Binary,
+            TaskKind::Regression => {
+                let values: Vec<f64> = (0..target.len()).filter_map(|i| target.value(i)).collect();
+                let n = values.len().max(1) as f64;
+                let mean = values.iter().sum::<f64>() / n;
+                let var = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / n;
+                let std = if var > 0.0 { var.sqrt() } else { 1.0 };
+                Self::Regression { mean, std }
+            }
+        }
+    }
+
+    /// The number of network outputs.
+    pub fn outputs(self) -> usize {
+        match self {
+            Self::Classes { classes } => classes,
+            Self::Binary | Self::Regression { .. } => 1,
+        }
+    }
+
+    /// The loss trained on.
+    pub fn loss(self) -> LossKind {
+        match self {
+            Self::Classes { .. } => LossKind::CrossEntropyIndices,
+            Self::Binary => LossKind::BceWithLogits,
+            Self::Regression { .. } => LossKind::Mse,
+        }
+    }
+
+    /// True for classification objectives.
+    pub fn is_classification(self) -> bool {
+        !matches!(self, Self::Regression { .. })
+    }
+
+    /// The target tensor the loss reads: class indices `[n]`, or `[n, 1]` for binary labels and
+    /// standardised regression values.
+    ///
+    /// # Errors
+    /// [`Error::InvalidTarget`] when a value is missing.
+    pub fn targets<T: Float>(self, target: &Target) -> Result<Tensor<T>> {
+        let n = target.len();
+        let missing = |sample: usize| Error::InvalidTarget {
+            target: target.name().to_string(),
+            sample,
+            reason: "the value is missing".to_string(),
+        };
+        let values = (0..n)
+            .map(|i| match self {
+                Self::Classes { .. } | Self::Binary => {
+                    target.label(i).map(|l| l as f64).ok_or_else(|| missing(i))
+                }
+                Self::Regression { mean, std } => target
+                    .value(i)
+                    .map(|v| (v - mean) / std)
+                    .ok_or_else(|| missing(i)),
+            })
+            .collect::<Result<Vec<f64>>>()?;
+        let shape: &[usize] = match self {
+            Self::Classes { .. } => &[n],
+            _ => &[n, 1],
+        };
+        Ok(Tensor::from_f64s(&values, shape)?)
+    }
+}
