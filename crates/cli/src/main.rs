@@ -21,12 +21,15 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// A worked forward and backward pass for a small network, as a textbook shows it.
+    Backprop(commands::backprop::BackpropArgs),
     /// An activation function's values and derivatives at given points (PyTorch's definitions).
     Activation(commands::activation::ActivationArgs),
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
+        Command::Backprop(args) => commands::backprop::run(&args),
         Command::Activation(args) => commands::activation::run(&args),
     }
 }

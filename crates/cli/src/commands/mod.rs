@@ -1,3 +1,4 @@
 //! One module per `nabla` command.
 
+pub mod backprop;
 pub mod activation;

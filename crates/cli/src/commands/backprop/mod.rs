@@ -1,0 +1,81 @@
+//! `nabla backprop`: a worked forward and backward pass for a small network, as a textbook
+//! shows it — every net input and output, the loss with its numbers, every gradient as its
+//! chain-rule product, the deltas layer by layer, and the weights after one optimizer step.
+//!
+//! It runs on nabla's autodiff tape (the engine `nabla train` uses), so what it explains is
+//! what training does. The pieces: [`spec`] reads and checks the network file, [`pass`] runs
+//! it on the tape, [`names`] gives units and parameters their textbook names, [`document`]
+//! arranges the worked solution, and [`text`], [`markdown`] and [`json`] print it.
+//!
+//! ```text
+//! nabla backprop --spec net.json                     # the worked solution as text
+//! nabla backprop --spec net.json --format markdown   # the same, as markdown
+//! nabla backprop --spec net.json --format json       # every number at full precision
+//! nabla backprop --spec net.json --check             # also: tape vs finite differences
+//! ```
+
+mod document;
+mod json;
+mod markdown;
+mod names;
+mod pass;
+mod spec;
+mod text;
+
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+use clap::Args;
+
+use crate::output::{print_json, print_text, CommonArgs, Format};
+
+/// `nabla backprop` arguments.
+#[derive(Args, Debug)]
+pub struct BackpropArgs {
+    /// The network spec (JSON): input(s), target(s), layers, loss, optional optimizer.
+    #[arg(long, value_name = "NET.json")]
+    pub spec: PathBuf,
+    /// Also compare the tape's gradients with central finite differences and report the
+    /// largest relative error.
+    #[arg(long)]
+    pub check: bool,
+    /// Significant digits of the numbers in text and markdown (JSON is always full precision).
+    #[arg(long, default_value_t = 6, value_parser = clap::value_parser!(u8).range(1..=17))]
+    pub digits: u8,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+/// Runs `nabla backprop`.
+///
+/// # Errors
+/// An unreadable or invalid spec (one line naming the file and the field at fault), or a loss
+/// the network's outputs cannot feed (BCE outside [0, 1]).
+pub fn run(args: &BackpropArgs) -> anyhow::Result<()> {
+    let file = args.spec.display().to_string();
+    let text =
+        std::fs::read_to_string(&args.spec).with_context(|| format!("cannot read {file}"))?;
+    let spec = spec::parse(&file, &text)?;
+    let pass = pass::run(&file, &spec, args.check)?;
+    let names = names::Names::new(&spec);
+    match args.common.format {
+        Format::Json => print_json(&json::render(&spec, &pass, &names)),
+        format => {
+            let cx = document::Context {
+                spec: &spec,
+                pass: &pass,
+                names: &names,
+                fmt: document::Fmt {
+                    digits: usize::from(args.digits),
+                },
+            };
+            let doc = document::build(&cx);
+            let out = if format == Format::Markdown {
+                markdown::render(&doc)
+            } else {
+                text::render(&doc)
+            };
+            print_text(&out)
+        }
+    }
+}
