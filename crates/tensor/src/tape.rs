@@ -671,6 +671,8 @@ impl LossKind {
     }
 }
 
+// The named arithmetic methods return `Result`; the operators (`+`, `*`, ...) panic instead.
+#[allow(clippy::should_implement_trait)]
 impl<'t, T: Float> Var<'t, T> {
     /// The loss of this value against `target` (see [`crate::loss`] for each definition).
     /// For [`LossKind::CrossEntropyIndices`] the target holds one class index per row.
@@ -733,10 +735,6 @@ impl<'t, T: Float> Var<'t, T> {
         )
     }
 
-    /// `−x`.
-    pub fn neg(self) -> Self {
-        self.unary(UnaryOp::Neg)
-    }
     /// `eˣ`.
     pub fn exp(self) -> Self {
         self.unary(UnaryOp::Exp)

@@ -84,7 +84,7 @@ impl UnaryOp {
             Self::Sqrt => (y + y).recip(),
             Self::Abs if x == T::zero() => T::zero(),
             Self::Abs => x.signum(),
-            Self::Powf(p) if p == 0.0 => T::zero(),
+            Self::Powf(0.0) => T::zero(),
             Self::Powf(p) => T::from_f64(p) * x.powf(T::from_f64(p - 1.0)),
             Self::Clamp { min, max } => {
                 if x >= T::from_f64(min) && x <= T::from_f64(max) {
