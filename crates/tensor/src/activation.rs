@@ -82,7 +82,7 @@ pub enum Activation {
     /// Swish `f(x) = x·σ(βx)` (β = 1 is SiLU); `f'(x) = σ(βx) + βx·σ(βx)(1−σ(βx))`.
     ///
     /// β = 0 gives `x/2` exactly; as β → ∞ it approaches ReLU (without NaN for any finite β).
-    /// Properties: for β = 1 the gradient vanishes (`|f'| < 1e-3`) only for `x ≲ −9.1`; smooth
+    /// Properties: for β = 1 the gradient vanishes (`|f'| < 1e-3`) only for `x ≲ −9.0`; smooth
     /// (differentiable everywhere), non-monotonic (minimum ≈ −0.278 at x ≈ −1.278 for β = 1);
     /// not zero-centred; moderate cost. β may be trained: see [`swish_beta_derivative`].
     Swish {
@@ -111,13 +111,14 @@ pub enum Activation {
     /// GELU with the exact normal CDF: `f(x) = x·Φ(x) = ½x(1 + erf(x/√2))`;
     /// `f'(x) = Φ(x) + x·φ(x)`.
     ///
-    /// Properties: the gradient vanishes (`|f'| < 1e-3`) for `x ≲ −3.9`; smooth,
+    /// Properties: the gradient vanishes (`|f'| < 1e-3`) for `x ≲ −3.8`; smooth,
     /// non-monotonic (minimum ≈ −0.170 at x ≈ −0.752); not zero-centred; moderate cost (erf).
     Gelu,
     /// GELU with PyTorch's tanh approximation (`approximate="tanh"`):
     /// `f(x) = ½x(1 + tanh(√(2/π)(x + 0.044715x³)))`.
     ///
-    /// Properties: as [`Activation::Gelu`], within about 1e-3 of it; moderate cost (tanh).
+    /// Properties: as [`Activation::Gelu`], within about 1e-3 of it (the gradient vanishes for
+    /// `x ≲ −3.7`); moderate cost (tanh).
     GeluTanh,
     /// ELU: `f(x) = x` for `x > 0`, else `α(eˣ − 1)` (PyTorch default α = 1); `f'(x) = αeˣ` for
     /// `x ≤ 0` (so `f'(0) = α`), else 1.
@@ -149,7 +150,7 @@ pub enum Activation {
     },
     /// Mish `f(x) = x·tanh(softplus(x))`; `f'(x) = tanh(sp) + x·σ(x)(1 − tanh²(sp))`.
     ///
-    /// Properties: the gradient vanishes (`|f'| < 1e-3`) for `x ≲ −9.3`; smooth,
+    /// Properties: the gradient vanishes (`|f'| < 1e-3`) for `x ≲ −9.0`; smooth,
     /// non-monotonic (minimum ≈ −0.309 at x ≈ −1.19); not zero-centred; expensive (exp, log1p,
     /// tanh, and a second exp in the derivative).
     Mish,
@@ -562,7 +563,7 @@ impl Activation {
             }
             Activation::Swish { .. } => {
                 "Swish x·σ(βx) is smooth and non-monotonic: for β = 1 (SiLU) it dips to −0.278 at \
-                 x ≈ −1.28 and its gradient falls below 1e-3 only for x < −9.1. β = 0 gives x/2 \
+                 x ≈ −1.28 and its gradient falls below 1e-3 only for x < −9.0. β = 0 gives x/2 \
                  (linear); as β grows it approaches ReLU. β may be learned (∂f/∂β = \
                  x²σ(βx)(1−σ(βx))). Differentiable everywhere; not zero-centred; one exp per \
                  element."
@@ -585,13 +586,13 @@ impl Activation {
             }
             Activation::Gelu => {
                 "GELU x·Φ(x) weights the input by the normal CDF. Smooth and non-monotonic (minimum \
-                 −0.170 at x ≈ −0.75); the gradient falls below 1e-3 for x < −3.9. Differentiable \
+                 −0.170 at x ≈ −0.75); the gradient falls below 1e-3 for x < −3.8. Differentiable \
                  everywhere; not zero-centred; one erf per element (exp too for the derivative)."
             }
             Activation::GeluTanh => {
                 "GELU with the tanh approximation ½x(1 + tanh(√(2/π)(x + 0.044715x³))), within \
                  about 1e-3 of the exact GELU. Smooth and non-monotonic; the gradient falls below \
-                 1e-3 for x < −3.9. Not zero-centred; one tanh per element."
+                 1e-3 for x < −3.7. Not zero-centred; one tanh per element."
             }
             Activation::Elu { .. } => {
                 "ELU is x for x > 0 and α(eˣ − 1) below, saturating at −α; its derivative αeˣ \
@@ -612,7 +613,7 @@ impl Activation {
             }
             Activation::Mish => {
                 "Mish x·tanh(softplus(x)) is smooth and non-monotonic (minimum −0.309 at \
-                 x ≈ −1.19); the gradient falls below 1e-3 for x < −9.3. Differentiable \
+                 x ≈ −1.19); the gradient falls below 1e-3 for x < −9.0. Differentiable \
                  everywhere; not zero-centred; the most expensive here (exp, log1p and tanh)."
             }
             Activation::LogSigmoid => {

@@ -11,7 +11,7 @@
 
 use std::fmt::Write as _;
 
-use anyhow::anyhow;
+use anyhow::{anyhow, bail, Context};
 use clap::Args;
 use nabla_tensor::activation::ACTIVATION_NAMES;
 use nabla_tensor::{Activation, Error};
@@ -19,21 +19,29 @@ use serde_json::{json, Map, Value};
 
 use crate::output::{self, CommonArgs, Format};
 
+mod atlas;
+
 /// Flags of `nabla activation`.
 #[derive(Args, Debug)]
 pub struct ActivationArgs {
     /// The activation: step, sigmoid, tanh, relu, leaky_relu, swish, hard_swish, relu6,
     /// hard_sigmoid, gelu, gelu_tanh, elu, selu, softplus, mish, log_sigmoid, silu or identity.
-    pub name: String,
+    /// With --table or --plot, a comma-separated list, each item optionally NAME:P with P the
+    /// function's parameter (swish:10, leaky_relu:0.2); --table without names lists them all.
+    pub name: Option<String>,
     /// The points, comma-separated (values may be negative: --at -2,0,2).
     #[arg(long, allow_hyphen_values = true, value_name = "X[,X...]")]
-    pub at: String,
+    pub at: Option<String>,
     /// α of leaky_relu (default 0.01) or elu (default 1).
     #[arg(long, allow_hyphen_values = true, value_name = "A")]
     pub alpha: Option<f64>,
     /// β of swish (default 1; 0 gives x/2, a large β approaches relu) or softplus (default 1).
     #[arg(long, allow_hyphen_values = true, value_name = "B")]
     pub beta: Option<f64>,
+    /// The activation atlas: range, zero-centring, vanishing-gradient region, non-differentiable
+    /// points, monotonicity and measured cost of each function, all computed.
+    #[arg(long, conflicts_with = "at")]
+    pub table: bool,
     #[command(flatten)]
     pub common: CommonArgs,
 }
@@ -45,8 +53,21 @@ pub struct ActivationArgs {
 /// or cannot use, or an `--at` item that is not a finite number; `main` turns each into one line
 /// on stderr and exit status 2.
 pub fn run(args: &ActivationArgs) -> anyhow::Result<()> {
-    let act = parse_activation(&args.name, args.alpha, args.beta)?;
-    let xs = output::parse_number_list("--at", &args.at)?;
+    if args.table {
+        return table(args);
+    }
+    let name = args.name.as_deref().with_context(|| {
+        format!(
+            "give an activation NAME ({}) and --at X[,X...], or --table",
+            ACTIVATION_NAMES.join(", ")
+        )
+    })?;
+    let act = parse_activation(name, args.alpha, args.beta)?;
+    let at = args
+        .at
+        .as_deref()
+        .context("--at: give the points to evaluate, e.g. --at -2,0,2")?;
+    let xs = output::parse_number_list("--at", at)?;
     let points: Vec<(f64, f64, f64)> = xs
         .iter()
         .map(|&x| (x, act.value(x), act.derivative(x)))
@@ -55,6 +76,57 @@ pub fn run(args: &ActivationArgs) -> anyhow::Result<()> {
         Format::Json => output::print_json(&to_json(act, &points)),
         Format::Text | Format::Markdown => output::print_text(&to_text(act, &points)),
     }
+}
+
+/// Parses `NAME[:P][,NAME[:P]...]`: `P` is the function's parameter (α of leaky_relu and elu, β
+/// of swish and softplus); `--alpha`/`--beta` apply to every listed function that takes them.
+///
+/// # Errors
+/// An unknown name, an empty item, a `P` that is not a number or given to a function without a
+/// parameter, or an `--alpha`/`--beta` that no listed function takes.
+pub fn parse_list(
+    list: &str,
+    alpha: Option<f64>,
+    beta: Option<f64>,
+) -> anyhow::Result<Vec<Activation>> {
+    let mut out = Vec::new();
+    let (mut used_alpha, mut used_beta) = (false, false);
+    for item in list.split(',') {
+        let item = item.trim();
+        let (name, param) = match item.split_once(':') {
+            Some((n, p)) => {
+                let v = p
+                    .trim()
+                    .parse::<f64>()
+                    .ok()
+                    .with_context(|| format!("'{item}': '{p}' is not a number"))?;
+                (n.trim(), Some(v))
+            }
+            None => (item, None),
+        };
+        if name.is_empty() {
+            bail!("activation list '{list}': empty item");
+        }
+        let takes_alpha = matches!(name, "leaky_relu" | "elu");
+        let takes_beta = matches!(name, "swish" | "softplus");
+        let a = if takes_alpha { param.or(alpha) } else { None };
+        let b = if takes_beta { param.or(beta) } else { None };
+        used_alpha |= takes_alpha;
+        used_beta |= takes_beta;
+        if param.is_some() && !takes_alpha && !takes_beta {
+            // Let the library name the unknown function, or say it takes no parameter.
+            parse_activation(name, None, None)?;
+            bail!("'{item}': {name} takes no parameter");
+        }
+        out.push(parse_activation(name, a, b).with_context(|| format!("'{item}'"))?);
+    }
+    if alpha.is_some() && !used_alpha {
+        bail!("--alpha: none of {list} takes an alpha");
+    }
+    if beta.is_some() && !used_beta {
+        bail!("--beta: none of {list} takes a beta");
+    }
+    Ok(out)
 }
 
 /// Builds the activation, turning library errors into messages that name the flag at fault.
@@ -169,5 +241,194 @@ pub fn wrap(text: &str, width: usize) -> String {
         out.push_str(word);
         col += n;
     }
+    out
+}
+
+/// `--table`: the activation atlas, every property computed (see [`atlas`]).
+fn table(args: &ActivationArgs) -> anyhow::Result<()> {
+    let acts = match args.name.as_deref() {
+        Some(list) => parse_list(list, args.alpha, args.beta)?,
+        None => {
+            if args.alpha.is_some() || args.beta.is_some() {
+                bail!("--alpha/--beta with --table need the NAME list they apply to");
+            }
+            Activation::all().to_vec()
+        }
+    };
+    let relu_ns = atlas::time_kernels(Activation::Relu).0;
+    let props: Vec<atlas::Properties> = acts.iter().map(|&a| atlas::analyze(a)).collect();
+    match args.common.format {
+        Format::Json => output::print_json(&table_json(&props, relu_ns)),
+        Format::Text | Format::Markdown => output::print_text(&table_text(&props, relu_ns)),
+    }
+}
+
+fn opt(v: Option<f64>) -> Value {
+    v.map_or(Value::Null, |x| json!(x))
+}
+
+fn table_json(props: &[atlas::Properties], relu_ns: f64) -> Value {
+    let rows: Vec<Value> = props
+        .iter()
+        .map(|p| {
+            json!({
+                "name": p.activation.name(),
+                "params": params_json(p.activation),
+                "range": {"min": opt(p.range_min), "max": opt(p.range_max)},
+                "zero_centred": p.zero_centred,
+                "mean_normal": p.mean_normal,
+                "sd_normal": p.sd_normal,
+                "vanishing_gradient": p.vanishing.iter()
+                    .map(|i| json!({"from": opt(i.from), "to": opt(i.to)}))
+                    .collect::<Vec<_>>(),
+                "non_differentiable": p.kinks.iter()
+                    .map(|k| json!({"x": k.x, "left_derivative": k.left,
+                                    "right_derivative": k.right, "continuous": k.continuous}))
+                    .collect::<Vec<_>>(),
+                "monotonic": p.monotonic,
+                "turning_points": p.turning_points.iter()
+                    .map(|t| json!({"x": t.x, "value": t.value,
+                                    "kind": if t.minimum { "minimum" } else { "maximum" }}))
+                    .collect::<Vec<_>>(),
+                "forward_ns_per_element": p.forward_ns,
+                "backward_ns_per_element": p.backward_ns,
+                "relative_cost": p.forward_ns / relu_ns,
+            })
+        })
+        .collect();
+    json!({
+        "vanishing_threshold": atlas::VANISHING,
+        "timing": {"dtype": "float32", "elements": 1 << 16, "relu_forward_ns_per_element": relu_ns},
+        "activations": rows,
+    })
+}
+
+/// `[0, 1]`, `(−∞, 0]`-style text for a sampled range (∞ where unbounded).
+fn range_text(lo: Option<f64>, hi: Option<f64>) -> String {
+    let end = |v: Option<f64>, inf: &str| v.map_or(inf.to_string(), short);
+    format!("{} … {}", end(lo, "−∞"), end(hi, "∞"))
+}
+
+/// Four significant digits, for the atlas's text table.
+fn short(v: f64) -> String {
+    if v == 0.0 {
+        return "0".into();
+    }
+    let s = format!("{:.4}", v);
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if v.abs() >= 1e-3 && v.abs() < 1e6 {
+        s.to_string()
+    } else {
+        format!("{v:.3e}")
+    }
+}
+
+fn intervals_text(v: &[atlas::Interval]) -> String {
+    if v.is_empty() {
+        return "nowhere".into();
+    }
+    let parts: Vec<String> = v
+        .iter()
+        .map(|i| match (i.from, i.to) {
+            (None, None) => "everywhere".into(),
+            (None, Some(t)) => format!("x < {}", short(t)),
+            (Some(f), None) => format!("x > {}", short(f)),
+            (Some(f), Some(t)) => format!("{} < x < {}", short(f), short(t)),
+        })
+        .collect();
+    parts.join(", ")
+}
+
+fn table_text(props: &[atlas::Properties], relu_ns: f64) -> String {
+    let header = [
+        "activation",
+        "range",
+        "zero-centred",
+        "|f'| < 1e-3 for",
+        "not differentiable at",
+        "monotonic",
+        "ns/elem",
+        "× relu",
+    ];
+    let rows: Vec<Vec<String>> = props
+        .iter()
+        .map(|p| {
+            let kinks = if p.kinks.is_empty() {
+                "—".to_string()
+            } else {
+                p.kinks
+                    .iter()
+                    .map(|k| {
+                        let jump = if k.continuous { "" } else { " (jump)" };
+                        format!("{}{jump}", short(k.x))
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            let mono = if p.monotonic {
+                "yes".to_string()
+            } else {
+                let t: Vec<String> = p
+                    .turning_points
+                    .iter()
+                    .map(|t| {
+                        let kind = if t.minimum { "min" } else { "max" };
+                        format!("{kind} {} at {}", short(t.value), short(t.x))
+                    })
+                    .collect();
+                format!("no: {}", t.join(", "))
+            };
+            vec![
+                title(p.activation),
+                range_text(p.range_min, p.range_max),
+                format!(
+                    "{} (mean {})",
+                    if p.zero_centred { "yes" } else { "no" },
+                    short(p.mean_normal)
+                ),
+                intervals_text(&p.vanishing),
+                kinks,
+                mono,
+                format!("{:.2}", p.forward_ns),
+                format!("{:.1}", p.forward_ns / relu_ns),
+            ]
+        })
+        .collect();
+    let widths: Vec<usize> = (0..header.len())
+        .map(|c| {
+            rows.iter()
+                .map(|r| r[c].chars().count())
+                .chain([header[c].chars().count()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let line = |cells: &[&str]| {
+        let mut s = String::new();
+        for (c, cell) in cells.iter().enumerate() {
+            let pad = widths[c] - cell.chars().count();
+            if c >= 6 {
+                s.push_str(&" ".repeat(pad));
+                s.push_str(cell);
+            } else {
+                s.push_str(cell);
+                s.push_str(&" ".repeat(pad));
+            }
+            s.push_str("  ");
+        }
+        s.trim_end().to_string() + "\n"
+    };
+    let mut out = line(&header);
+    for r in &rows {
+        let cells: Vec<&str> = r.iter().map(String::as_str).collect();
+        out.push_str(&line(&cells));
+    }
+    let _ = write!(
+        out,
+        "\nRange: sampled on [−50, 50] and at ±1e4 (∞ where f keeps growing). Zero-centred: \
+         |E f(Z)| ≤ 0.1·sd f(Z) for Z ~ N(0, 1). Non-differentiable points: where the one-sided \
+         difference quotients differ. Cost: f32 forward kernel over 65536 elements, best of 7, on \
+         this machine (relu: {relu_ns:.2} ns/element).\n"
+    );
     out
 }

@@ -233,3 +233,74 @@ fn parameters_a_function_does_not_take_are_errors() {
     );
     assert_usage_error(&["activation", "relu"], "--at");
 }
+
+#[test]
+fn table_measures_every_activation() {
+    let v = nabla_json(&["activation", "--table", "--format", "json"]);
+    let rows = v["activations"].as_array().unwrap();
+    assert_eq!(rows.len(), 17);
+    let row = |name: &str| rows.iter().find(|r| r["name"] == name).unwrap().clone();
+    let relu = row("relu");
+    assert_eq!(relu["range"]["min"], 0.0);
+    assert!(relu["range"]["max"].is_null());
+    assert_eq!(relu["zero_centred"], false);
+    assert_eq!(relu["non_differentiable"][0]["x"], 0.0);
+    assert_eq!(
+        relu["vanishing_gradient"][0]["from"],
+        serde_json::Value::Null
+    );
+    assert_eq!(relu["vanishing_gradient"][0]["to"], 0.0);
+    assert!(row("tanh")["zero_centred"].as_bool().unwrap());
+    let hs = row("hard_swish");
+    let kinks: Vec<f64> = hs["non_differentiable"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["x"].as_f64().unwrap())
+        .collect();
+    assert_eq!(kinks, vec![-3.0, 3.0]);
+    assert_eq!(hs["monotonic"], false);
+    assert_eq!(hs["turning_points"][0]["x"], -1.5);
+    assert!(row("gelu")["non_differentiable"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+    for r in rows {
+        assert!(r["relative_cost"].as_f64().unwrap() > 0.0, "{r}");
+    }
+}
+
+#[test]
+fn table_takes_a_list_with_parameters() {
+    let v = nabla_json(&[
+        "activation",
+        "swish:0,swish:10,leaky_relu",
+        "--alpha",
+        "0.2",
+        "--table",
+        "--format",
+        "json",
+    ]);
+    let rows = v["activations"].as_array().unwrap();
+    assert_eq!(rows[0]["params"]["beta"], 0.0);
+    assert_eq!(rows[0]["monotonic"], true);
+    assert_eq!(rows[1]["params"]["beta"], 10.0);
+    assert_eq!(rows[2]["params"]["alpha"], 0.2);
+    let run = nabla(&["activation", "--table"]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("not differentiable at"),
+        "{}",
+        run.stdout
+    );
+    assert_usage_error(
+        &["activation", "relu:2", "--table"],
+        "relu takes no parameter",
+    );
+    assert_usage_error(&["activation", "swish:x", "--table"], "'x' is not a number");
+    assert_usage_error(
+        &["activation", "relu,tanh", "--beta", "2", "--table"],
+        "--beta",
+    );
+    assert_usage_error(&["activation", "relu", "--table", "--at", "1"], "--at");
+}
