@@ -6,6 +6,7 @@
 
 mod commands;
 mod output;
+mod plot;
 
 use std::process::ExitCode;
 
@@ -25,12 +26,16 @@ enum Command {
     Backprop(commands::backprop::BackpropArgs),
     /// An activation function's values and derivatives at given points (PyTorch's definitions).
     Activation(commands::activation::ActivationArgs),
+    /// Ordinary least squares with a full summary, Durbin–Watson (exact p-values and bounds) and
+    /// Breusch–Godfrey; rows are observations in time order.
+    Regress(commands::regress::RegressArgs),
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Backprop(args) => commands::backprop::run(&args),
         Command::Activation(args) => commands::activation::run(&args),
+        Command::Regress(args) => commands::regress::run(&args),
     }
 }
 

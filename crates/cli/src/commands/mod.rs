@@ -2,3 +2,4 @@
 
 pub mod backprop;
 pub mod activation;
+pub mod regress;
