@@ -10,6 +10,7 @@
 //! `{"name", "params": {..}, "points": [{"x", "value", "derivative"}]}`.
 
 use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
 
 use anyhow::{anyhow, bail, Context};
 use clap::Args;
@@ -20,6 +21,7 @@ use serde_json::{json, Map, Value};
 use crate::output::{self, CommonArgs, Format};
 
 mod atlas;
+mod picture;
 
 /// Flags of `nabla activation`.
 #[derive(Args, Debug)]
@@ -40,8 +42,19 @@ pub struct ActivationArgs {
     pub beta: Option<f64>,
     /// The activation atlas: range, zero-centring, vanishing-gradient region, non-differentiable
     /// points, monotonicity and measured cost of each function, all computed.
-    #[arg(long, conflicts_with = "at")]
+    #[arg(long, conflicts_with_all = ["at", "plot"])]
     pub table: bool,
+    /// Draw the listed functions and their derivatives to FILE.png or FILE.svg.
+    #[arg(long, value_name = "FILE", conflicts_with = "at")]
+    pub plot: Option<PathBuf>,
+    /// The x range of --plot, LO,HI.
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        value_name = "LO,HI",
+        default_value = "-6,6"
+    )]
+    pub range: String,
     #[command(flatten)]
     pub common: CommonArgs,
 }
@@ -55,6 +68,9 @@ pub struct ActivationArgs {
 pub fn run(args: &ActivationArgs) -> anyhow::Result<()> {
     if args.table {
         return table(args);
+    }
+    if let Some(path) = &args.plot {
+        return draw(args, path);
     }
     let name = args.name.as_deref().with_context(|| {
         format!(
@@ -431,4 +447,44 @@ fn table_text(props: &[atlas::Properties], relu_ns: f64) -> String {
          this machine (relu: {relu_ns:.2} ns/element).\n"
     );
     out
+}
+
+/// `--plot`: the listed functions (left) and their derivatives (right) on `--range`.
+fn draw(args: &ActivationArgs, path: &Path) -> anyhow::Result<()> {
+    crate::plot::ImageFormat::from_path(path, "--plot")?;
+    let list = args
+        .name
+        .as_deref()
+        .context("--plot: give the activations to draw, e.g. swish:0,swish:1,relu")?;
+    let acts = parse_list(list, args.alpha, args.beta)?;
+    let range = output::parse_number_list("--range", &args.range)?;
+    let (lo, hi) = match range[..] {
+        [lo, hi] if lo < hi => (lo, hi),
+        _ => bail!("--range: '{}' must be LO,HI with LO < HI", args.range),
+    };
+    let figure = picture::ActivationPlot::new(&acts, lo, hi);
+    crate::plot::save(path, "--plot", (1400, 560), &figure)?;
+    match args.common.format {
+        Format::Json => {
+            let listed: Vec<Value> = acts
+                .iter()
+                .map(|&a| json!({"name": a.name(), "params": params_json(a)}))
+                .collect();
+            output::print_json(&json!({
+                "plot": path.display().to_string(),
+                "range": [lo, hi],
+                "activations": listed,
+            }))
+        }
+        Format::Text | Format::Markdown => {
+            let names: Vec<String> = acts.iter().map(|&a| title(a)).collect();
+            output::print_text(&format!(
+                "wrote {}: {} and their derivatives on [{}, {}]\n",
+                path.display(),
+                names.join(", "),
+                format_number(lo),
+                format_number(hi)
+            ))
+        }
+    }
 }

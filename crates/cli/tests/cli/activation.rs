@@ -304,3 +304,55 @@ fn table_takes_a_list_with_parameters() {
     );
     assert_usage_error(&["activation", "relu", "--table", "--at", "1"], "--at");
 }
+
+#[test]
+fn plot_writes_png_and_svg() {
+    let dir = std::env::temp_dir().join(format!("nabla-activation-plot-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let png = dir.join("swish.png");
+    let v = nabla_json(&[
+        "activation",
+        "swish:0,swish:1,swish:10,relu",
+        "--plot",
+        png.to_str().unwrap(),
+        "--range",
+        "-4,4",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(v["activations"].as_array().unwrap().len(), 4);
+    assert_eq!(v["activations"][2]["params"]["beta"], 10.0);
+    assert_eq!(v["range"], serde_json::json!([-4.0, 4.0]));
+    let bytes = std::fs::read(&png).unwrap();
+    assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n") && bytes.len() > 10_000);
+    let svg = dir.join("gelu.svg");
+    let run = nabla(&[
+        "activation",
+        "gelu,gelu_tanh",
+        "--plot",
+        svg.to_str().unwrap(),
+    ]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(run.stdout.starts_with("wrote "), "{}", run.stdout);
+    let text = std::fs::read_to_string(&svg).unwrap();
+    assert!(text.contains("<svg") && text.contains("gelu_tanh"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn plot_errors_name_the_flag() {
+    assert_usage_error(&["activation", "relu", "--plot", "x.jpg"], "--plot");
+    assert_usage_error(
+        &["activation", "relu", "--plot", "x.png", "--range", "3,1"],
+        "--range",
+    );
+    assert_usage_error(
+        &["activation", "relu", "--plot", "x.png", "--range", "1"],
+        "--range",
+    );
+    assert_usage_error(
+        &["activation", "relu", "--plot", "x.png", "--at", "1"],
+        "--at",
+    );
+    assert_usage_error(&["activation", "--plot", "x.png"], "--plot");
+}
