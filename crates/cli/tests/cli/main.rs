@@ -2,4 +2,5 @@
 //! One module per command.
 
 mod activation;
+mod backprop;
 mod util;

@@ -128,7 +128,7 @@ fn activation_label(a: Activation) -> String {
     if params.is_empty() || matches!(a, Activation::Selu) {
         a.name().to_string()
     } else {
-        let list: Vec<String> = params.iter().map(|(k, v)| format!("{k} = {v}")).collect();
+        let list: Vec<String> = params.iter().map(|(k, v)| format!("{k} = {v:?}")).collect();
         format!("{}({})", a.name(), list.join(", "))
     }
 }
@@ -381,11 +381,15 @@ fn forward(cx: &Context<'_>, doc: &mut Vec<Block>) {
                     f.n(net)
                 ));
                 let sym = f_symbol(layer.activation);
-                lines.push(format!(
-                    "out_{unit}{u} = {sym}(net_{unit}{u}) = {sym}({}) = {}",
-                    f.n(net),
-                    f.n(pass.layers[l].out[s][j])
-                ));
+                let out = f.n(pass.layers[l].out[s][j]);
+                lines.push(if layer.activation == Activation::Identity {
+                    format!("out_{unit}{u} = net_{unit}{u} = {out}")
+                } else {
+                    format!(
+                        "out_{unit}{u} = {sym}(net_{unit}{u}) = {sym}({}) = {out}",
+                        f.n(net)
+                    )
+                });
             }
         }
         doc.push(Block::Math(lines));
@@ -731,12 +735,36 @@ fn layer_backward(cx: &Context<'_>, l: usize, doc: &mut Vec<Block>) {
         }
     }
     doc.push(Block::Math(lines));
+    if l == last && spec.loss == LossName::Bce && layer.activation == Activation::Sigmoid {
+        let n = cx.mean_count();
+        doc.push(Block::Paragraph(format!(
+            "With BCE after a sigmoid, σ' = ŷ(1 − ŷ) cancels the loss's denominator, so \
+             δ = (ŷ − y)/{n}, which the values above confirm:"
+        )));
+        let mut lines = Vec::new();
+        for s in 0..cx.samples() {
+            let u = sup(spec.batched, s);
+            for (j, unit) in units.iter().enumerate() {
+                let (o, y) = (lp.out[s][j], spec.targets[s][j]);
+                lines.push(format!(
+                    "δ_{unit}{u} = (ŷ − y)/{n} = ({} − {})/{n} = {}",
+                    f.n(o),
+                    f.p(y),
+                    f.n((o - y) / n as f64)
+                ));
+            }
+        }
+        doc.push(Block::Math(lines));
+    }
 
     // Parameter gradients as chain-rule products.
     let mut lines = Vec::new();
     for (j, unit) in units.iter().enumerate() {
+        let s_ = if spec.batched { "⁽ˢ⁾" } else { "" };
         let chain = |param: &str| {
-            format!("∂J/∂out_{unit} · ∂out_{unit}/∂net_{unit} · ∂net_{unit}/∂{param}")
+            format!(
+                "∂J/∂out_{unit}{s_} · ∂out_{unit}{s_}/∂net_{unit}{s_} · ∂net_{unit}{s_}/∂{param}"
+            )
         };
         for i in 0..layer.fan_in() {
             let w = &names.weights[l][j][i];
@@ -752,7 +780,7 @@ fn layer_backward(cx: &Context<'_>, l: usize, doc: &mut Vec<Block>) {
                 .collect();
             let lead = if spec.batched { "Σ_s " } else { "" };
             lines.push(format!(
-                "∂J/∂{w} = {lead}{} = {} = {}      (∂net_{unit}/∂{w} = {})",
+                "∂J/∂{w} = {lead}{} = {} = {}      (∂net_{unit}{s_}/∂{w} = {}{s_})",
                 chain(w),
                 products.join(" + "),
                 f.n(lp.grad_weight[j][i]),
@@ -784,7 +812,7 @@ fn update(cx: &Context<'_>, doc: &mut Vec<Block>) {
         .hyperparameters()
         .iter()
         .map(|(k, v)| match v {
-            HyperValue::Number(x) => format!("{k} = {x}"),
+            HyperValue::Number(x) => format!("{k} = {x:?}"),
             HyperValue::Flag(b) => format!("{k} = {b}"),
         })
         .collect();

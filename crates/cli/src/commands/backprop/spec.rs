@@ -589,8 +589,10 @@ mod tests {
     fn unknown_names_are_errors() {
         assert!(error(&REFERENCE.replace("\"bce\"", "\"hinge\""))
             .starts_with("net.json: loss: unknown loss 'hinge'"));
-        assert!(error(&REFERENCE.replace("\"sigmoid\"}]", "\"sigmoidal\"}]"))
-            .starts_with("net.json: layers[1].activation: unknown activation 'sigmoidal'"));
+        assert!(
+            error(&REFERENCE.replace("\"sigmoid\"}]", "\"sigmoidal\"}]"))
+                .starts_with("net.json: layers[1].activation: unknown activation 'sigmoidal'")
+        );
         assert!(error(&REFERENCE.replace("\"sgd\"", "\"sgdd\""))
             .starts_with("net.json: optimizer: unknown optimizer 'sgdd'"));
         assert!(error(&REFERENCE.replace("\"lr\"", "\"beta1\""))
