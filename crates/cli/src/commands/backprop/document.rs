@@ -570,8 +570,8 @@ fn output_gradient(cx: &Context<'_>, doc: &mut Vec<Block>) {
             )));
             let mut rows = Vec::new();
             let p = pass.softmax.as_ref().cloned().unwrap_or_default();
-            for s in 0..cx.samples() {
-                let sum_y: f64 = spec.targets[s].iter().sum();
+            for (s, (probs, targets)) in p.iter().zip(&spec.targets).enumerate() {
+                let sum_y: f64 = targets.iter().sum();
                 for (k, unit) in names.units[last].iter().enumerate() {
                     let mut row = Vec::new();
                     if spec.batched {
@@ -579,10 +579,10 @@ fn output_gradient(cx: &Context<'_>, doc: &mut Vec<Block>) {
                     }
                     row.extend([
                         unit.clone(),
-                        f.n(p[s][k]),
-                        f.n(spec.targets[s][k]),
+                        f.n(probs[k]),
+                        f.n(targets[k]),
                         f.n(sum_y),
-                        f.n(p[s][k] * sum_y - spec.targets[s][k]),
+                        f.n(probs[k] * sum_y - targets[k]),
                         f.n(layer.d_out[s][k]),
                     ]);
                     rows.push(row);
@@ -861,12 +861,12 @@ fn update(cx: &Context<'_>, doc: &mut Vec<Block>) {
                         &names.weights[l][j][i],
                         w,
                         lp.grad_weight[j][i],
-                        updated[l].0[j][i],
+                        updated[l].weight[j][i],
                     );
                 }
             }
             for (j, &b) in layer.bias.iter().enumerate() {
-                push(&names.biases[l][j], b, lp.grad_bias[j], updated[l].1[j]);
+                push(&names.biases[l][j], b, lp.grad_bias[j], updated[l].bias[j]);
             }
         }
         doc.push(Block::Math(lines));
@@ -876,7 +876,7 @@ fn update(cx: &Context<'_>, doc: &mut Vec<Block>) {
             let lp = &pass.layers[l];
             for (j, row) in layer.weight.iter().enumerate() {
                 for (i, &w) in row.iter().enumerate() {
-                    let new = updated[l].0[j][i];
+                    let new = updated[l].weight[j][i];
                     rows.push(vec![
                         names.weights[l][j][i].clone(),
                         f.n(w),
@@ -887,7 +887,7 @@ fn update(cx: &Context<'_>, doc: &mut Vec<Block>) {
                 }
             }
             for (j, &b) in layer.bias.iter().enumerate() {
-                let new = updated[l].1[j];
+                let new = updated[l].bias[j];
                 rows.push(vec![
                     names.biases[l][j].clone(),
                     f.n(b),
@@ -946,7 +946,7 @@ fn summary(cx: &Context<'_>, doc: &mut Vec<Block>) {
                     f.n(lp.grad_weight[j][i]),
                 ];
                 if let Some(u) = &pass.updated {
-                    r.push(f.n(u[l].0[j][i]));
+                    r.push(f.n(u[l].weight[j][i]));
                 }
                 rows.push(r);
             }
@@ -959,7 +959,7 @@ fn summary(cx: &Context<'_>, doc: &mut Vec<Block>) {
                 f.n(lp.grad_bias[j]),
             ];
             if let Some(u) = &pass.updated {
-                r.push(f.n(u[l].1[j]));
+                r.push(f.n(u[l].bias[j]));
             }
             rows.push(r);
         }

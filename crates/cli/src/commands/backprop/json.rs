@@ -63,7 +63,7 @@ pub fn render(spec: &Spec, pass: &Pass, names: &Names) -> Value {
         );
         let layers: Vec<Value> = updated
             .iter()
-            .map(|(w, b)| json!({"weight": w, "bias": b}))
+            .map(|p| json!({"weight": p.weight, "bias": p.bias}))
             .collect();
         object.insert("updated".into(), json!({ "layers": layers }));
     }

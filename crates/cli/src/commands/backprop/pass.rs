@@ -39,6 +39,15 @@ pub struct LayerPass {
     pub grad_bias: Vec<f64>,
 }
 
+/// One layer's parameters (after the optimizer step).
+#[derive(Clone, Debug, PartialEq)]
+pub struct LayerParams {
+    /// `[units][inputs]`.
+    pub weight: Vec<Vec<f64>>,
+    /// `[units]`.
+    pub bias: Vec<f64>,
+}
+
 /// Everything one run computes.
 #[derive(Clone, Debug)]
 pub struct Pass {
@@ -54,7 +63,7 @@ pub struct Pass {
     /// For cross-entropy: the softmax of the logits, `[samples][classes]`.
     pub softmax: Option<Vec<Vec<f64>>>,
     /// The weights and biases after one optimizer step, when the spec has an optimizer.
-    pub updated: Option<Vec<(Vec<Vec<f64>>, Vec<f64>)>>,
+    pub updated: Option<Vec<LayerParams>>,
     /// The gradient check, when asked for.
     pub check: Option<GradCheck>,
 }
@@ -277,7 +286,7 @@ fn step(
     optimizer: &mut dyn Optimizer<f64>,
     spec: &Spec,
     layers: &[LayerPass],
-) -> anyhow::Result<Vec<(Vec<Vec<f64>>, Vec<f64>)>> {
+) -> anyhow::Result<Vec<LayerParams>> {
     let mut values: Vec<Vec<f64>> = Vec::new();
     let mut grads: Vec<Vec<f64>> = Vec::new();
     for (layer, pass) in spec.layers.iter().zip(layers) {
@@ -300,7 +309,10 @@ fn step(
                 .chunks(layer.fan_in())
                 .map(<[f64]>::to_vec)
                 .collect();
-            (weight, values[2 * l + 1].clone())
+            LayerParams {
+                weight,
+                bias: values[2 * l + 1].clone(),
+            }
         })
         .collect())
 }
@@ -342,7 +354,7 @@ mod tests {
         let d_h1 = d_o * 0.8 * h1 * (1.0 - h1);
         assert!((pass.layers[0].grad_weight[0][1] - d_h1).abs() < 1e-15);
         let updated = pass.updated.unwrap();
-        assert!((updated[1].0[0][0] - (0.8 - 0.1 * d_o * h1)).abs() < 1e-15);
+        assert!((updated[1].weight[0][0] - (0.8 - 0.1 * d_o * h1)).abs() < 1e-15);
         assert!(pass.check.unwrap().max_rel_error < 1e-7);
     }
 }

@@ -520,6 +520,11 @@ fn layers(
         };
         let activation = Activation::parse(name, alpha, beta).map_err(|e| {
             let hint = match e {
+                nabla_tensor::Error::UnknownActivation { .. } if name == "softmax" => {
+                    " (softmax is part of the cross_entropy loss: give the last layer \
+                     \"identity\" and \"loss\": \"cross_entropy\")"
+                        .to_string()
+                }
                 nabla_tensor::Error::UnknownActivation { .. } => format!(
                     " (expected one of: {})",
                     nabla_tensor::activation::ACTIVATION_NAMES.join(", ")
@@ -599,6 +604,17 @@ mod tests {
             .contains("optimizer: hyperparameter 'beta1'"));
         assert!(error(&REFERENCE.replace("\"loss\"", "\"los\""))
             .starts_with("net.json: los: unknown field"));
+    }
+
+    #[test]
+    fn softmax_as_an_activation_points_to_cross_entropy() {
+        let bad = REFERENCE.replace("\"sigmoid\"}]", "\"softmax\"}]");
+        let message = error(&bad);
+        assert!(message.starts_with("net.json: layers[1].activation: unknown activation 'softmax'"));
+        assert!(
+            message.contains("part of the cross_entropy loss"),
+            "{message}"
+        );
     }
 
     #[test]
