@@ -214,6 +214,12 @@ def cases(rdir):
     yv = 3.0 + x1 + 2.0 * x2 + rng.normal(0.0, 0.5, n)
     out.append(("near_collinear", pd.DataFrame({"x1": x1, "x2": x2, "y": yv}), "y", ["x1", "x2"], True, 1,
                 "synthetic: x2 = x1 + 1e-6·noise, numpy default_rng(21)"))
+    rng = np.random.default_rng(23)
+    x1 = rng.normal(0.0, 1.0, n)
+    x2 = x1 + 1e-8 * rng.normal(0.0, 1.0, n)
+    yv = 3.0 + x1 + 2.0 * x2 + rng.normal(0.0, 0.5, n)
+    out.append(("near_aliased", pd.DataFrame({"x1": x1, "x2": x2, "y": yv}), "y", ["x1", "x2"], True, 1,
+                "synthetic: x2 = x1 + 1e-8·noise, below R's 1e-7 tolerance (aliased), numpy default_rng(23)"))
     rng = np.random.default_rng(22)
     n = 30
     a = rng.normal(0.0, 1.0, n)

@@ -3,4 +3,5 @@
 
 mod activation;
 mod backprop;
+mod regress;
 mod util;

@@ -116,7 +116,7 @@ pub fn run(args: &RegressArgs) -> anyhow::Result<()> {
         bail!("--no-intercept: the model has no regressor and no intercept");
     }
     let design = Design::with_rows(table.y.len(), &regressors, intercept)
-        .with_context(|| format!("{file}"))?;
+        .with_context(|| file.clone())?;
     let config = OlsConfig {
         method: match args.method {
             MethodArg::Qr => Method::Qr,
