@@ -429,28 +429,29 @@ fn loss(cx: &Context<'_>, doc: &mut Vec<Block>) {
     let (formula, reduction) = match spec.loss {
         LossName::Bce => (
             "ℓ = −[y·ln ŷ + (1 − y)·ln(1 − ŷ)]   (ŷ = out of an output unit, each ln clamped at −100 as PyTorch does)",
-            "the mean over every output of every sample",
+            "every output of every sample",
         ),
         LossName::BceWithLogits => (
             "ℓ = −[y·ln σ(z) + (1 − y)·ln(1 − σ(z))]   (z = out of an output unit, a logit)",
-            "the mean over every output of every sample",
+            "every output of every sample",
         ),
         LossName::Mse => (
             "ℓ = (ŷ − y)²   (ŷ = out of an output unit)",
-            "the mean over every output of every sample",
+            "every output of every sample",
         ),
         LossName::CrossEntropy => (
             "ŷ_k = e^(z_k) / Σ_j e^(z_j)   (softmax of the logits z = out of the output units)\nℓ = −Σ_k y_k·ln ŷ_k",
-            "the mean over the samples",
+            "the samples",
         ),
     };
     doc.push(Block::Paragraph(format!(
-        "{} ({}), J = {reduction} (PyTorch's default reduction, n = {n}):",
+        "Loss {}{}: J is the mean of ℓ over {reduction}, n = {n} terms (PyTorch's default \
+         reduction, \"mean\"):",
         spec.loss.name(),
         match pass.kind {
-            LossKind::CrossEntropyIndices => "one-hot targets, as class indices",
-            LossKind::CrossEntropySoft => "soft targets",
-            _ => "elementwise",
+            LossKind::CrossEntropyIndices => " with one-hot targets (PyTorch's class-index form)",
+            LossKind::CrossEntropySoft => " with soft targets (PyTorch's probability form)",
+            _ => "",
         }
     )));
     let mut lines: Vec<String> = formula.lines().map(str::to_string).collect();
@@ -921,13 +922,22 @@ fn check(cx: &Context<'_>, doc: &mut Vec<Block>) {
         .and_then(|(i, e)| cx.names.parameter(i, e))
         .unwrap_or("-");
     doc.push(Block::Paragraph(format!(
-        "The tape's gradients against central differences (f(θ + h) − f(θ − h))/2h with h = \
+        "The tape's gradients against central differences (J(θ + h) − J(θ − h))/2h with h = \
          {CHECK_STEP:e}·max(1, |θ|), over all {} parameters: largest relative error {} (at {worst}), \
          largest absolute error {}.",
         report.elements,
         f.n(report.max_rel_error),
         f.n(report.max_abs_error)
     )));
+    if report.max_rel_error > 1e-4 {
+        doc.push(Block::Paragraph(
+            "An error this large usually means a unit sits at (or within h of) a kink of its \
+             activation — relu at 0, hard_swish at ±3, ... — where the left and right \
+             derivatives differ; the tape follows PyTorch's convention there, finite \
+             differences average the two."
+                .to_string(),
+        ));
+    }
 }
 
 fn summary(cx: &Context<'_>, doc: &mut Vec<Block>) {
