@@ -22,6 +22,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Race optimizers on a 2-D test function (paths, ranking, contour plot).
+    Optimize(commands::optimize::OptimizeArgs),
     /// A worked forward and backward pass for a small network, as a textbook shows it.
     Backprop(commands::backprop::BackpropArgs),
     /// An activation function's values and derivatives at given points (PyTorch's definitions).
@@ -33,6 +35,7 @@ enum Command {
 
 fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
+        Command::Optimize(args) => commands::optimize::run(&args),
         Command::Backprop(args) => commands::backprop::run(&args),
         Command::Activation(args) => commands::activation::run(&args),
         Command::Regress(args) => commands::regress::run(&args),

@@ -3,3 +3,4 @@
 pub mod backprop;
 pub mod activation;
 pub mod regress;
+pub mod optimize;

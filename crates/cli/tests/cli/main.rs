@@ -4,4 +4,5 @@
 mod activation;
 mod backprop;
 mod regress;
+mod optimize;
 mod util;

@@ -1,0 +1,402 @@
+//! `nabla optimize`: race optimizers on a two-dimensional test function.
+//!
+//! Each optimizer named in `--optimizer` runs from `--start` for `--steps` steps of the analytic
+//! gradient, with PyTorch's update rules and defaults (`--lr` defaults to PyTorch's default for
+//! each optimizer). The text form prints each trajectory (sampled for long runs) and a ranking by
+//! steps to a loss threshold, final loss, path length and oscillation; `--plot` draws the paths
+//! on the function's contour map next to the loss curves.
+
+mod race;
+
+use std::fmt::Write as _;
+
+use anyhow::{bail, Context};
+use clap::Args;
+use nabla_nn::optim::{HyperValue, OptimizerConfig};
+use nabla_nn::TestFunction;
+use serde_json::{json, Map, Value};
+
+use crate::output::{self, CommonArgs, Format};
+use race::{Run, Summary};
+
+/// The most steps one run may take.
+const MAX_STEPS: usize = 10_000_000;
+
+/// Flags of `nabla optimize`.
+#[derive(Args, Debug)]
+pub struct OptimizeArgs {
+    /// Test function: rosenbrock, quadratic, beale or himmelblau.
+    #[arg(long)]
+    pub function: String,
+    /// Optimizer, or several comma-separated to race them: sgd, momentum, nesterov, rmsprop,
+    /// adam, adamw, adagrad, adadelta, nadam, radam.
+    #[arg(long)]
+    pub optimizer: String,
+    /// Start point X,Y.
+    #[arg(long, allow_hyphen_values = true)]
+    pub start: String,
+    /// Optimizer steps.
+    #[arg(long)]
+    pub steps: usize,
+    /// Learning rate (default: PyTorch's default for each optimizer).
+    #[arg(long, allow_hyphen_values = true)]
+    pub lr: Option<f64>,
+    /// Momentum factor (momentum 0.9, nesterov 0.9, rmsprop 0).
+    #[arg(long, allow_hyphen_values = true)]
+    pub momentum: Option<f64>,
+    /// Dampening of the momentum buffer (momentum; default 0).
+    #[arg(long, allow_hyphen_values = true)]
+    pub dampening: Option<f64>,
+    /// L2 penalty added to the gradient (decoupled for adamw; default 0, adamw 0.01).
+    #[arg(long = "weight-decay", allow_hyphen_values = true)]
+    pub weight_decay: Option<f64>,
+    /// Smoothing constant of RMSprop's squared-gradient average (default 0.99).
+    #[arg(long, allow_hyphen_values = true)]
+    pub alpha: Option<f64>,
+    /// Term added to the denominator (rmsprop/adam/adamw/nadam/radam 1e-8, adagrad 1e-10,
+    /// adadelta 1e-6).
+    #[arg(long, allow_hyphen_values = true)]
+    pub eps: Option<f64>,
+    /// RMSprop: divide by the estimated variance instead of the second moment.
+    #[arg(long)]
+    pub centered: bool,
+    /// Decay of the first moment (adam, adamw, nadam, radam; default 0.9).
+    #[arg(long, allow_hyphen_values = true)]
+    pub beta1: Option<f64>,
+    /// Decay of the second moment (adam, adamw, nadam, radam; default 0.999).
+    #[arg(long, allow_hyphen_values = true)]
+    pub beta2: Option<f64>,
+    /// Adam/AdamW: use the running maximum of the second moment.
+    #[arg(long)]
+    pub amsgrad: bool,
+    /// Adadelta's decay of its running averages (default 0.9).
+    #[arg(long, allow_hyphen_values = true)]
+    pub rho: Option<f64>,
+    /// Adagrad's learning-rate decay (default 0).
+    #[arg(long = "lr-decay", allow_hyphen_values = true)]
+    pub lr_decay: Option<f64>,
+    /// Adagrad's initial accumulator value (default 0).
+    #[arg(long = "initial-accumulator", allow_hyphen_values = true)]
+    pub initial_accumulator: Option<f64>,
+    /// NAdam's momentum decay (default 0.004).
+    #[arg(long = "momentum-decay", allow_hyphen_values = true)]
+    pub momentum_decay: Option<f64>,
+    /// Loss threshold for the ranking's "steps to reach" column.
+    #[arg(long, default_value_t = 1e-3, allow_hyphen_values = true)]
+    pub threshold: f64,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+impl OptimizeArgs {
+    /// The hyperparameter flags given, as (flag, key, value).
+    fn hyperparameter_flags(&self) -> Vec<(&'static str, &'static str, HyperValue)> {
+        let numbers = [
+            ("--lr", "lr", self.lr),
+            ("--momentum", "momentum", self.momentum),
+            ("--dampening", "dampening", self.dampening),
+            ("--weight-decay", "weight_decay", self.weight_decay),
+            ("--alpha", "alpha", self.alpha),
+            ("--eps", "eps", self.eps),
+            ("--beta1", "beta1", self.beta1),
+            ("--beta2", "beta2", self.beta2),
+            ("--rho", "rho", self.rho),
+            ("--lr-decay", "lr_decay", self.lr_decay),
+            (
+                "--initial-accumulator",
+                "initial_accumulator_value",
+                self.initial_accumulator,
+            ),
+            ("--momentum-decay", "momentum_decay", self.momentum_decay),
+        ];
+        let mut flags: Vec<_> = numbers
+            .into_iter()
+            .filter_map(|(flag, key, v)| v.map(|v| (flag, key, HyperValue::Number(v))))
+            .collect();
+        if self.centered {
+            flags.push(("--centered", "centered", HyperValue::Flag(true)));
+        }
+        if self.amsgrad {
+            flags.push(("--amsgrad", "amsgrad", HyperValue::Flag(true)));
+        }
+        flags
+    }
+}
+
+/// The command-line flag of a hyperparameter key.
+fn flag_of(key: &str) -> String {
+    match key {
+        "initial_accumulator_value" => "--initial-accumulator".to_string(),
+        other => format!("--{}", other.replace('_', "-")),
+    }
+}
+
+/// Builds each optimizer's configuration, rejecting flags that do not apply to it.
+fn configs(args: &OptimizeArgs) -> anyhow::Result<Vec<OptimizerConfig>> {
+    let flags = args.hyperparameter_flags();
+    let mut out = Vec::new();
+    for name in args.optimizer.split(',').map(str::trim) {
+        if name.is_empty() {
+            bail!("--optimizer: empty optimizer name in '{}'", args.optimizer);
+        }
+        let mut config =
+            OptimizerConfig::default_for(name).with_context(|| "--optimizer".to_string())?;
+        let keys = config.keys();
+        for &(flag, key, value) in &flags {
+            if !keys.contains(&key) {
+                let accepted: Vec<String> = keys.iter().map(|k| flag_of(k)).collect();
+                bail!(
+                    "{flag} does not apply to optimizer '{name}' (it takes: {})",
+                    accepted.join(", ")
+                );
+            }
+            config.set(key, value).with_context(|| flag.to_string())?;
+        }
+        if let Err(err) = config.validate() {
+            let flag = match &err {
+                nabla_nn::Error::InvalidParameter { name: key, .. } => flag_of(key),
+                _ => "--optimizer".to_string(),
+            };
+            return Err(anyhow::Error::new(err).context(format!("{flag} ({name})")));
+        }
+        out.push(config);
+    }
+    Ok(out)
+}
+
+/// Runs `nabla optimize`.
+pub fn run(args: &OptimizeArgs) -> anyhow::Result<()> {
+    let function = TestFunction::from_name(&args.function).context("--function")?;
+    let start = output::parse_number_list("--start", &args.start)?;
+    let start: [f64; 2] = start.try_into().map_err(|v: Vec<f64>| {
+        anyhow::anyhow!("--start: expected two numbers X,Y, got {}", v.len())
+    })?;
+    if args.steps > MAX_STEPS {
+        bail!("--steps: at most {MAX_STEPS}, got {}", args.steps);
+    }
+    if !(args.threshold.is_finite() && args.threshold >= 0.0) {
+        bail!(
+            "--threshold: expected a finite number ≥ 0, got {}",
+            args.threshold
+        );
+    }
+    let configs = configs(args)?;
+    let runs: Vec<Run> = configs
+        .into_iter()
+        .map(|config| race::run(function, config, start, args.steps))
+        .collect::<anyhow::Result<_>>()?;
+    for r in &runs {
+        if let Some(step) = r.diverged_at {
+            let last = r.trajectory[r.trajectory.len() - 1];
+            args.common.warn(format_args!(
+                "{} diverged at step {step} (x = {}, y = {}, loss = {}); its run stops there",
+                r.config.name(),
+                last.x,
+                last.y,
+                last.loss
+            ));
+        }
+    }
+    let summaries: Vec<Summary> = runs.iter().map(|r| r.summary(args.threshold)).collect();
+    match args.common.format {
+        Format::Json => output::print_json(&to_json(function, args.threshold, &runs, &summaries)),
+        Format::Text | Format::Markdown => {
+            output::print_text(&to_text(function, start, args.threshold, &runs, &summaries))
+        }
+    }
+}
+
+/// A JSON number, or null when it is not finite.
+fn number(v: f64) -> Value {
+    if v.is_finite() {
+        json!(v)
+    } else {
+        Value::Null
+    }
+}
+
+fn hyperparameters_json(config: &OptimizerConfig) -> Value {
+    let mut map = Map::new();
+    for (key, value) in config.hyperparameters() {
+        let v = match value {
+            HyperValue::Number(x) => number(x),
+            HyperValue::Flag(b) => Value::Bool(b),
+        };
+        map.insert(key.to_string(), v);
+    }
+    Value::Object(map)
+}
+
+fn to_json(function: TestFunction, threshold: f64, runs: &[Run], summaries: &[Summary]) -> Value {
+    let runs: Vec<Value> = runs
+        .iter()
+        .zip(summaries)
+        .map(|(r, s)| {
+            let trajectory: Vec<Value> = r
+                .trajectory
+                .iter()
+                .map(|p| json!({"step": p.step, "x": number(p.x), "y": number(p.y), "loss": number(p.loss)}))
+                .collect();
+            json!({
+                "optimizer": r.config.name(),
+                "hyperparameters": hyperparameters_json(&r.config),
+                "trajectory": trajectory,
+                "diverged_at": r.diverged_at,
+                "steps_to_threshold": s.steps_to_threshold,
+                "final_loss": s.final_loss.map_or(Value::Null, number),
+                "best_loss": number(s.best_loss),
+                "path_length": number(s.path_length),
+                "oscillation": s.oscillation,
+            })
+        })
+        .collect();
+    let minima: Vec<Value> = function.minima().iter().map(|m| json!(m)).collect();
+    json!({
+        "function": function.name(),
+        "formula": function.formula(),
+        "minima": minima,
+        "threshold": threshold,
+        "runs": runs,
+    })
+}
+
+/// The label of a run: its name and hyperparameters.
+pub(crate) fn label(config: &OptimizerConfig) -> String {
+    let params: Vec<String> = config
+        .hyperparameters()
+        .into_iter()
+        .filter(|(_, v)| *v != HyperValue::Flag(false))
+        .map(|(k, v)| match v {
+            HyperValue::Flag(_) => k.to_string(),
+            HyperValue::Number(x) => format!("{k}={x:?}"),
+        })
+        .collect();
+    format!("{} ({})", config.name(), params.join(", "))
+}
+
+/// Rows to show for a run of `n + 1` points: all of them up to 21, else 11 evenly spaced
+/// ones plus the last.
+fn sampled_rows(len: usize) -> Vec<usize> {
+    if len <= 21 {
+        return (0..len).collect();
+    }
+    let last = len - 1;
+    let mut rows: Vec<usize> = (0..=10).map(|i| i * last / 10).collect();
+    rows.dedup();
+    rows
+}
+
+fn fmt_value(v: f64) -> String {
+    if !v.is_finite() {
+        return format!("{v}");
+    }
+    if v == 0.0 || (1e-4..1e6).contains(&v.abs()) {
+        format!("{v:.6}")
+    } else {
+        format!("{v:.4e}")
+    }
+}
+
+fn to_text(
+    function: TestFunction,
+    start: [f64; 2],
+    threshold: f64,
+    runs: &[Run],
+    summaries: &[Summary],
+) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} f(x, y) = {}, from ({}, {}); minimum f = 0 at {}",
+        function.name(),
+        function.formula(),
+        start[0],
+        start[1],
+        function
+            .minima()
+            .iter()
+            .map(|m| format!("({}, {})", fmt_value(m[0]), fmt_value(m[1])))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    for r in runs {
+        let _ = writeln!(out, "\n{}", label(&r.config));
+        let len = r.trajectory.len();
+        let rows = sampled_rows(len);
+        if rows.len() < len {
+            let _ = writeln!(out, "({} of {} points shown)", rows.len(), len);
+        }
+        let _ = writeln!(
+            out,
+            "{:>8}  {:>14}  {:>14}  {:>14}",
+            "step", "x", "y", "loss"
+        );
+        for i in rows {
+            let p = r.trajectory[i];
+            let _ = writeln!(
+                out,
+                "{:>8}  {:>14}  {:>14}  {:>14}",
+                p.step,
+                fmt_value(p.x),
+                fmt_value(p.y),
+                fmt_value(p.loss)
+            );
+        }
+        if let Some(step) = r.diverged_at {
+            let _ = writeln!(out, "diverged at step {step}: run stopped");
+        }
+    }
+    let _ = writeln!(
+        out,
+        "\nranking (steps to loss ≤ {threshold}, then final loss; oscillation = sign changes of Δx plus Δy)"
+    );
+    let _ = writeln!(
+        out,
+        "{:>4}  {:<10}  {:>14}  {:>12}  {:>12}  {:>11}",
+        "rank", "optimizer", "steps to reach", "final loss", "path length", "oscillation"
+    );
+    for (rank, &i) in race::ranking(summaries).iter().enumerate() {
+        let s = &summaries[i];
+        let reach = s
+            .steps_to_threshold
+            .map_or_else(|| "not reached".to_string(), |n| n.to_string());
+        let final_loss = s
+            .final_loss
+            .map_or_else(|| "diverged".to_string(), fmt_value);
+        let _ = writeln!(
+            out,
+            "{:>4}  {:<10}  {:>14}  {:>12}  {:>12}  {:>11}",
+            rank + 1,
+            runs[i].config.name(),
+            reach,
+            final_loss,
+            fmt_value(s.path_length),
+            s.oscillation
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sampled_rows_keep_first_and_last() {
+        assert_eq!(sampled_rows(5), [0, 1, 2, 3, 4]);
+        let rows = sampled_rows(1001);
+        assert_eq!(rows.first(), Some(&0));
+        assert_eq!(rows.last(), Some(&1000));
+        assert_eq!(rows.len(), 11);
+    }
+
+    #[test]
+    fn flags_are_spelled_as_on_the_command_line() {
+        assert_eq!(flag_of("weight_decay"), "--weight-decay");
+        assert_eq!(
+            flag_of("initial_accumulator_value"),
+            "--initial-accumulator"
+        );
+        assert_eq!(flag_of("beta1"), "--beta1");
+    }
+}

@@ -1,0 +1,222 @@
+//! Running optimizers on a test function and measuring their paths: steps to a loss threshold,
+//! final loss, path length and oscillation.
+
+use nabla_nn::optim::OptimizerConfig;
+use nabla_nn::TestFunction;
+
+/// One point of a trajectory: after `step` optimizer steps (step 0 is the start).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Point {
+    /// Steps taken.
+    pub step: usize,
+    /// x after the step.
+    pub x: f64,
+    /// y after the step.
+    pub y: f64,
+    /// f(x, y).
+    pub loss: f64,
+}
+
+impl Point {
+    fn is_finite(&self) -> bool {
+        self.x.is_finite() && self.y.is_finite() && self.loss.is_finite()
+    }
+}
+
+/// One optimizer's run.
+#[derive(Clone, Debug)]
+pub struct Run {
+    /// The optimizer and its hyperparameters.
+    pub config: OptimizerConfig,
+    /// Every point from the start on; when the run diverged, the last point is the first
+    /// non-finite one.
+    pub trajectory: Vec<Point>,
+    /// The step at which x, y or the loss stopped being finite (the run stops there).
+    pub diverged_at: Option<usize>,
+}
+
+/// How a run did.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Summary {
+    /// The first step whose loss is at or below the threshold.
+    pub steps_to_threshold: Option<usize>,
+    /// The loss at the last step (None when the run diverged).
+    pub final_loss: Option<f64>,
+    /// The smallest loss seen on the path.
+    pub best_loss: f64,
+    /// Σ ‖pₖ − pₖ₋₁‖ over the finite part of the path.
+    pub path_length: f64,
+    /// Sign changes of the step direction: of Δx plus of Δy (zero steps skipped).
+    pub oscillation: usize,
+}
+
+/// Runs `config` from `start` for `steps` steps of the analytic gradient of `function`.
+///
+/// # Errors
+/// Any error building the optimizer or taking a step (none for valid configurations).
+pub fn run(
+    function: TestFunction,
+    config: OptimizerConfig,
+    start: [f64; 2],
+    steps: usize,
+) -> anyhow::Result<Run> {
+    let mut optimizer = config.build::<f64>()?;
+    let mut p = start;
+    let mut trajectory = Vec::with_capacity(steps + 1);
+    trajectory.push(Point {
+        step: 0,
+        x: p[0],
+        y: p[1],
+        loss: function.value(p[0], p[1]),
+    });
+    let mut diverged_at = None;
+    for step in 1..=steps {
+        let g = function.gradient(p[0], p[1]);
+        optimizer.step(&mut [&mut p[..]], &[&g[..]])?;
+        let point = Point {
+            step,
+            x: p[0],
+            y: p[1],
+            loss: function.value(p[0], p[1]),
+        };
+        trajectory.push(point);
+        if !point.is_finite() {
+            diverged_at = Some(step);
+            break;
+        }
+    }
+    Ok(Run {
+        config,
+        trajectory,
+        diverged_at,
+    })
+}
+
+impl Run {
+    /// The trajectory's finite part.
+    pub fn finite_points(&self) -> &[Point] {
+        match self.diverged_at {
+            Some(_) => &self.trajectory[..self.trajectory.len() - 1],
+            None => &self.trajectory,
+        }
+    }
+
+    /// Measures the run against a loss threshold.
+    pub fn summary(&self, threshold: f64) -> Summary {
+        let points = self.finite_points();
+        let steps_to_threshold = points.iter().find(|p| p.loss <= threshold).map(|p| p.step);
+        let final_loss = match self.diverged_at {
+            Some(_) => None,
+            None => points.last().map(|p| p.loss),
+        };
+        let best_loss = points.iter().map(|p| p.loss).fold(f64::INFINITY, f64::min);
+        let path_length = points
+            .windows(2)
+            .map(|w| (w[1].x - w[0].x).hypot(w[1].y - w[0].y))
+            .sum();
+        let oscillation = sign_changes(points.windows(2).map(|w| w[1].x - w[0].x))
+            + sign_changes(points.windows(2).map(|w| w[1].y - w[0].y));
+        Summary {
+            steps_to_threshold,
+            final_loss,
+            best_loss,
+            path_length,
+            oscillation,
+        }
+    }
+}
+
+/// The number of times consecutive non-zero values change sign.
+fn sign_changes(values: impl Iterator<Item = f64>) -> usize {
+    let mut last = 0.0f64;
+    let mut changes = 0;
+    for v in values.filter(|v| *v != 0.0) {
+        if last != 0.0 && (v > 0.0) != (last > 0.0) {
+            changes += 1;
+        }
+        last = v;
+    }
+    changes
+}
+
+/// Orders runs best first: those that reached the threshold by steps taken, then the rest by
+/// final loss, diverged runs last. Returns indices into `summaries`.
+pub fn ranking(summaries: &[Summary]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..summaries.len()).collect();
+    let key = |s: &Summary| {
+        (
+            s.final_loss.is_none(),
+            s.steps_to_threshold.unwrap_or(usize::MAX),
+            s.final_loss.unwrap_or(f64::INFINITY),
+        )
+    };
+    order.sort_by(|&a, &b| {
+        let (ka, kb) = (key(&summaries[a]), key(&summaries[b]));
+        ka.0.cmp(&kb.0)
+            .then(ka.1.cmp(&kb.1))
+            .then(ka.2.total_cmp(&kb.2))
+    });
+    order
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sign_changes_skip_zero_steps() {
+        assert_eq!(sign_changes([1.0, -1.0, 0.0, -2.0, 3.0].into_iter()), 2);
+        assert_eq!(sign_changes([1.0, 2.0, 3.0].into_iter()), 0);
+        assert_eq!(sign_changes(std::iter::empty()), 0);
+    }
+
+    #[test]
+    fn summary_of_a_straight_path() {
+        let config = OptimizerConfig::from_name("sgd", &[]).unwrap();
+        let point = |step, x: f64| Point {
+            step,
+            x,
+            y: 0.0,
+            loss: x * x,
+        };
+        let run = Run {
+            config,
+            trajectory: vec![point(0, 1.0), point(1, 0.5), point(2, -0.1), point(3, 0.05)],
+            diverged_at: None,
+        };
+        let s = run.summary(0.02);
+        assert_eq!(s.steps_to_threshold, Some(2));
+        assert!((s.final_loss.unwrap() - 0.0025).abs() < 1e-15);
+        assert!((s.path_length - (0.5 + 0.6 + 0.15)).abs() < 1e-12);
+        assert_eq!(s.oscillation, 1);
+    }
+
+    #[test]
+    fn divergence_stops_the_run() {
+        let config =
+            OptimizerConfig::from_name("sgd", &[("lr", nabla_nn::optim::HyperValue::Number(0.01))])
+                .unwrap();
+        let run = run(TestFunction::Rosenbrock, config, [-1.5, 2.0], 500).unwrap();
+        let step = run.diverged_at.expect("diverges");
+        assert_eq!(run.trajectory.len(), step + 1);
+        assert!(run.summary(1e-3).final_loss.is_none());
+    }
+
+    #[test]
+    fn ranking_puts_diverged_runs_last() {
+        let s = |steps, loss| Summary {
+            steps_to_threshold: steps,
+            final_loss: loss,
+            best_loss: 0.0,
+            path_length: 0.0,
+            oscillation: 0,
+        };
+        let order = ranking(&[
+            s(None, None),
+            s(None, Some(0.5)),
+            s(Some(30), Some(1e-4)),
+            s(Some(10), Some(1e-3)),
+        ]);
+        assert_eq!(order, [3, 2, 1, 0]);
+    }
+}

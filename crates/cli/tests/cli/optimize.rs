@@ -1,0 +1,372 @@
+//! `nabla optimize`: trajectories against PyTorch's (the nn crate's optimizer fixtures), JSON
+//! shape, flags that do not apply, divergence, and the text ranking.
+
+use std::path::PathBuf;
+
+use serde_json::Value;
+
+use crate::util::{assert_usage_error, close, nabla, nabla_json};
+
+fn torch_fixture() -> Value {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../nn/tests/fixtures/optim_trajectories.json");
+    let text = std::fs::read_to_string(&path).expect("the optimizer fixture exists");
+    serde_json::from_str(&text).expect("the optimizer fixture is JSON")
+}
+
+fn num(v: &Value) -> f64 {
+    v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"))
+}
+
+/// Every optimizer at its defaults, raced through the CLI, follows PyTorch's trajectory.
+#[test]
+fn default_races_follow_pytorch_trajectories() {
+    let fixture = torch_fixture();
+    let cases: Vec<&Value> = fixture["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["overrides"].as_object().unwrap().is_empty())
+        .collect();
+    let mut groups: Vec<(String, String)> = cases
+        .iter()
+        .map(|c| {
+            (
+                c["function"].as_str().unwrap().to_string(),
+                c["start"].to_string(),
+            )
+        })
+        .collect();
+    groups.sort();
+    groups.dedup();
+    let steps = fixture["steps"].as_u64().unwrap().to_string();
+    for (function, start_json) in groups {
+        let start: Vec<f64> = serde_json::from_str(&start_json).unwrap();
+        let start_arg = format!("{},{}", start[0], start[1]);
+        let group: Vec<&&Value> = cases
+            .iter()
+            .filter(|c| c["function"] == function.as_str() && c["start"].to_string() == start_json)
+            .collect();
+        let names: Vec<&str> = group
+            .iter()
+            .map(|c| c["optimizer"].as_str().unwrap())
+            .collect();
+        let out = nabla_json(&[
+            "optimize",
+            "--function",
+            &function,
+            "--optimizer",
+            &names.join(","),
+            "--start",
+            &start_arg,
+            "--steps",
+            &steps,
+            "--format",
+            "json",
+        ]);
+        assert_eq!(out["function"], function.as_str());
+        let runs = out["runs"].as_array().unwrap();
+        assert_eq!(runs.len(), group.len());
+        for (run, case) in runs.iter().zip(&group) {
+            assert_eq!(run["optimizer"], case["optimizer"]);
+            assert_eq!(
+                run["hyperparameters"], case["hyperparameters"],
+                "{function}"
+            );
+            let trajectory = run["trajectory"].as_array().unwrap();
+            let xs = case["x"].as_array().unwrap();
+            let ys = case["y"].as_array().unwrap();
+            assert_eq!(trajectory.len(), xs.len());
+            for (k, point) in trajectory.iter().enumerate() {
+                assert_eq!(point["step"], k);
+                for (actual, expected) in [(&point["x"], &xs[k]), (&point["y"], &ys[k])] {
+                    assert!(
+                        close(num(actual), num(expected), 1e-9),
+                        "{} on {function} step {k}: {actual} vs PyTorch {expected}",
+                        case["optimizer"]
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Hyperparameter flags reach the optimizer: RMSprop --centered and Adam --amsgrad with other
+/// flags follow PyTorch's non-default runs.
+#[test]
+fn hyperparameter_flags_follow_pytorch() {
+    let fixture = torch_fixture();
+    let find = |name: &str, function: &str, overrides: Value| {
+        fixture["cases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| {
+                c["optimizer"] == name && c["function"] == function && c["overrides"] == overrides
+            })
+            .unwrap_or_else(|| panic!("fixture for {name} {overrides} on {function}"))
+            .clone()
+    };
+    let checks = [
+        (
+            find("rmsprop", "beale", serde_json::json!({"centered": true})),
+            vec!["--centered"],
+        ),
+        (
+            find(
+                "adam",
+                "himmelblau",
+                serde_json::json!({"beta1": 0.3, "beta2": 0.9, "weight_decay": 0.1}),
+            ),
+            vec!["--beta1", "0.3", "--beta2", "0.9", "--weight-decay", "0.1"],
+        ),
+        (
+            find(
+                "adagrad",
+                "rosenbrock",
+                serde_json::json!({"lr_decay": 0.01, "initial_accumulator_value": 0.1}),
+            ),
+            vec!["--lr-decay", "0.01", "--initial-accumulator", "0.1"],
+        ),
+        (
+            find(
+                "momentum",
+                "quadratic",
+                serde_json::json!({"dampening": 0.5}),
+            ),
+            vec!["--dampening", "0.5"],
+        ),
+    ];
+    for (case, flags) in checks {
+        let start = case["start"].as_array().unwrap();
+        let start_arg = format!("{},{}", num(&start[0]), num(&start[1]));
+        let mut args = vec![
+            "optimize",
+            "--function",
+            case["function"].as_str().unwrap(),
+            "--optimizer",
+            case["optimizer"].as_str().unwrap(),
+            "--start",
+            &start_arg,
+            "--steps",
+            "200",
+            "--format",
+            "json",
+        ];
+        args.extend(flags.iter().copied());
+        let out = nabla_json(&args);
+        let run = &out["runs"][0];
+        assert_eq!(run["hyperparameters"], case["hyperparameters"], "{args:?}");
+        let trajectory = run["trajectory"].as_array().unwrap();
+        let last = &trajectory[200];
+        assert!(
+            close(num(&last["x"]), num(&case["x"][200]), 1e-9),
+            "{args:?}"
+        );
+        assert!(
+            close(num(&last["y"]), num(&case["y"][200]), 1e-9),
+            "{args:?}"
+        );
+    }
+}
+
+#[test]
+fn json_trajectory_starts_at_the_start_with_the_loss() {
+    let out = nabla_json(&[
+        "optimize",
+        "--function",
+        "himmelblau",
+        "--optimizer",
+        "adamw",
+        "--start",
+        "-1,-2.5",
+        "--steps",
+        "5",
+        "--lr",
+        "0.1",
+        "--format",
+        "json",
+    ]);
+    let run = &out["runs"][0];
+    assert_eq!(run["optimizer"], "adamw");
+    assert_eq!(run["hyperparameters"]["weight_decay"], 0.01);
+    assert_eq!(run["hyperparameters"]["lr"], 0.1);
+    let t = run["trajectory"].as_array().unwrap();
+    assert_eq!(t.len(), 6);
+    assert_eq!(t[0]["x"], -1.0);
+    assert_eq!(t[0]["y"], -2.5);
+    for p in t {
+        let (x, y) = (num(&p["x"]), num(&p["y"]));
+        let f = (x * x + y - 11.0).powi(2) + (x + y * y - 7.0).powi(2);
+        assert!(close(num(&p["loss"]), f, 1e-12));
+    }
+    assert!(run["diverged_at"].is_null());
+    assert!(num(&run["path_length"]) > 0.0);
+}
+
+#[test]
+fn divergence_stops_the_run_with_a_warning_and_nulls() {
+    let args = [
+        "optimize",
+        "--function",
+        "rosenbrock",
+        "--optimizer",
+        "sgd,adam",
+        "--start",
+        "-1.5,2",
+        "--steps",
+        "300",
+        "--lr",
+        "0.01",
+        "--format",
+        "json",
+    ];
+    let run = nabla(&args);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("sgd diverged at step"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stdout.contains("NaN") && !run.stdout.contains("inf"));
+    let out: Value = serde_json::from_str(&run.stdout).unwrap();
+    let sgd = &out["runs"][0];
+    let step = sgd["diverged_at"].as_u64().expect("diverged_at") as usize;
+    let t = sgd["trajectory"].as_array().unwrap();
+    assert_eq!(t.len(), step + 1);
+    let last = &t[step];
+    assert!(last["loss"].is_null() || last["x"].is_null() || last["y"].is_null());
+    assert!(sgd["final_loss"].is_null());
+    // Adam at the same rate does not diverge and runs all its steps.
+    assert_eq!(out["runs"][1]["trajectory"].as_array().unwrap().len(), 301);
+
+    let mut quiet = args.to_vec();
+    quiet.push("--quiet");
+    let run = nabla(&quiet);
+    assert_eq!(run.status, 0);
+    assert!(run.stderr.is_empty(), "{}", run.stderr);
+}
+
+#[test]
+fn text_output_shows_trajectories_and_the_ranking() {
+    let run = nabla(&[
+        "optimize",
+        "--function",
+        "quadratic",
+        "--optimizer",
+        "sgd,momentum,adam",
+        "--start",
+        "1.5,0.8",
+        "--steps",
+        "500",
+        "--lr",
+        "0.02",
+    ]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let text = run.stdout;
+    assert!(text.contains("ranking"), "{text}");
+    assert!(
+        text.contains("steps to reach") && text.contains("oscillation"),
+        "{text}"
+    );
+    assert!(text.contains("(11 of 501 points shown)"), "{text}");
+    for name in [
+        "sgd (lr=0.02",
+        "momentum (lr=0.02, momentum=0.9",
+        "adam (lr=0.02",
+    ] {
+        assert!(text.contains(name), "missing {name}: {text}");
+    }
+    // Momentum overshoots across the narrow y direction: it oscillates more than plain SGD.
+    let out = nabla_json(&[
+        "optimize",
+        "--function",
+        "quadratic",
+        "--optimizer",
+        "sgd,momentum",
+        "--start",
+        "1.5,0.8",
+        "--steps",
+        "500",
+        "--lr",
+        "0.02",
+        "--format",
+        "json",
+    ]);
+    let osc = |i: usize| out["runs"][i]["oscillation"].as_u64().unwrap();
+    assert!(osc(1) > osc(0), "sgd {} vs momentum {}", osc(0), osc(1));
+}
+
+#[test]
+fn flags_that_do_not_apply_are_errors_naming_the_flag() {
+    let base = [
+        "optimize",
+        "--function",
+        "rosenbrock",
+        "--start",
+        "0,0",
+        "--steps",
+        "10",
+    ];
+    let with = |extra: &[&'static str]| {
+        let mut v = base.to_vec();
+        v.extend_from_slice(extra);
+        v
+    };
+    assert_usage_error(
+        &with(&["--optimizer", "adam", "--momentum", "0.5"]),
+        "--momentum",
+    );
+    assert_usage_error(
+        &with(&["--optimizer", "sgd,rmsprop", "--centered"]),
+        "--centered",
+    );
+    assert_usage_error(
+        &with(&["--optimizer", "nesterov", "--dampening", "0.1"]),
+        "--dampening",
+    );
+    assert_usage_error(&with(&["--optimizer", "sgd", "--amsgrad"]), "--amsgrad");
+    assert_usage_error(&with(&["--optimizer", "adam", "--rho", "0.5"]), "--rho");
+    assert_usage_error(&with(&["--optimizer", "lbfgs"]), "lbfgs");
+    assert_usage_error(&with(&["--optimizer", "adam,"]), "--optimizer");
+    assert_usage_error(&with(&["--optimizer", "adam", "--lr", "-1"]), "--lr");
+    assert_usage_error(&with(&["--optimizer", "adam", "--beta1", "1"]), "--beta1");
+    assert_usage_error(&with(&["--optimizer", "adadelta", "--rho", "2"]), "--rho");
+}
+
+#[test]
+fn bad_functions_and_starts_are_usage_errors() {
+    let run = |function: &'static str, start: &'static str| {
+        vec![
+            "optimize",
+            "--function",
+            function,
+            "--optimizer",
+            "adam",
+            "--start",
+            start,
+            "--steps",
+            "3",
+        ]
+    };
+    assert_usage_error(&run("ackley", "0,0"), "--function");
+    assert_usage_error(&run("beale", "1"), "--start");
+    assert_usage_error(&run("beale", "1,2,3"), "--start");
+    assert_usage_error(&run("beale", "1,x"), "--start");
+    assert_usage_error(&run("beale", "nan,1"), "--start");
+    // Negative starts are values, not flags.
+    let out = nabla_json(&[
+        "optimize",
+        "--function",
+        "beale",
+        "--optimizer",
+        "adam",
+        "--start",
+        "-1,-1",
+        "--steps",
+        "0",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out["runs"][0]["trajectory"].as_array().unwrap().len(), 1);
+}
