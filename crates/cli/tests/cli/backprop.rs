@@ -372,3 +372,125 @@ fn bad_specs_exit_2_naming_the_file_and_field() {
         "cannot read no/such/net.json",
     );
 }
+
+fn rows(value: &Value, batched: bool) -> Vec<Vec<f64>> {
+    let to_row = |v: &Value| -> Vec<f64> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_f64().unwrap())
+            .collect()
+    };
+    if batched {
+        value.as_array().unwrap().iter().map(to_row).collect()
+    } else {
+        vec![to_row(value)]
+    }
+}
+
+#[test]
+fn every_gradient_is_the_sum_over_samples_of_delta_times_input() {
+    // The backpropagation identities, checked on nabla's own output for every spec:
+    // ∂J/∂w_ji = Σ_s δ_j⁽ˢ⁾·in_i⁽ˢ⁾, ∂J/∂b_j = Σ_s δ_j⁽ˢ⁾, ∂J/∂out_i = Σ_j δ_j·w_ji.
+    let close = |a: f64, b: f64| (a - b).abs() <= 1e-13 * a.abs().max(b.abs()).max(1e-3);
+    for name in golden_names() {
+        let spec: Value =
+            serde_json::from_str(&std::fs::read_to_string(spec_path(&name)).unwrap()).unwrap();
+        let out = nabla_json(&["backprop", "--spec", &spec_path(&name), "--format", "json"]);
+        let batched = spec.get("inputs").is_some();
+        let inputs = rows(&spec[if batched { "inputs" } else { "input" }], batched);
+        let layers = spec["layers"].as_array().unwrap();
+        for (l, layer) in layers.iter().enumerate() {
+            let grads = &out["gradients"]["layers"][l];
+            let delta = rows(&grads["delta"], batched);
+            let source = if l == 0 {
+                inputs.clone()
+            } else {
+                rows(&out["layers"][l - 1]["out"], batched)
+            };
+            let weight = rows(&layer["weight"], true);
+            for (j, w_row) in weight.iter().enumerate() {
+                for i in 0..w_row.len() {
+                    let sum: f64 = (0..delta.len()).map(|s| delta[s][j] * source[s][i]).sum();
+                    let g = grads["weight"][j][i].as_f64().unwrap();
+                    assert!(
+                        close(g, sum),
+                        "{name}: layers[{l}] ∂J/∂W[{j}][{i}] {g} vs {sum}"
+                    );
+                }
+                let sum: f64 = delta.iter().map(|d| d[j]).sum();
+                let g = grads["bias"][j].as_f64().unwrap();
+                assert!(close(g, sum), "{name}: layers[{l}] ∂J/∂b[{j}] {g} vs {sum}");
+            }
+            if l > 0 {
+                let d_out = rows(&out["gradients"]["layers"][l - 1]["out"], batched);
+                for (s, d_row) in d_out.iter().enumerate() {
+                    for (i, &d) in d_row.iter().enumerate() {
+                        let sum: f64 = (0..weight.len()).map(|j| delta[s][j] * weight[j][i]).sum();
+                        assert!(
+                            close(d, sum),
+                            "{name}: layers[{}] ∂J/∂out {d} vs {sum}",
+                            l - 1
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn plain_sgd_moves_each_parameter_by_minus_lr_times_its_gradient() {
+    let out = nabla_json(&[
+        "backprop",
+        "--spec",
+        &spec_path("reference"),
+        "--format",
+        "json",
+    ]);
+    let spec: Value =
+        serde_json::from_str(&std::fs::read_to_string(spec_path("reference")).unwrap()).unwrap();
+    for l in 0..2 {
+        let w = rows(&spec["layers"][l]["weight"], true);
+        for (j, row) in w.iter().enumerate() {
+            for (i, &old) in row.iter().enumerate() {
+                let g = out["gradients"]["layers"][l]["weight"][j][i]
+                    .as_f64()
+                    .unwrap();
+                let new = out["updated"]["layers"][l]["weight"][j][i]
+                    .as_f64()
+                    .unwrap();
+                assert_eq!(new, old - 0.1 * g);
+            }
+        }
+    }
+}
+
+#[test]
+fn digits_and_quiet_are_honoured() {
+    let run = nabla(&[
+        "backprop",
+        "--spec",
+        &spec_path("reference"),
+        "--digits",
+        "12",
+        "--quiet",
+    ]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("σ(2.5) = 0.924141819979"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stderr.is_empty());
+    assert_usage_error(
+        &[
+            "backprop",
+            "--spec",
+            &spec_path("reference"),
+            "--digits",
+            "0",
+        ],
+        "--digits",
+    );
+}
