@@ -22,12 +22,14 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Race optimizers on a 2-D test function (paths, ranking, contour plot).
-    Optimize(commands::optimize::OptimizeArgs),
+    /// Train a network on an embedded data set or a CSV file (the default: digits, 64-64-10).
+    Train(commands::train::TrainArgs),
     /// A worked forward and backward pass for a small network, as a textbook shows it.
     Backprop(commands::backprop::BackpropArgs),
     /// An activation function's values and derivatives at given points (PyTorch's definitions).
     Activation(commands::activation::ActivationArgs),
+    /// Race optimizers on a 2-D test function (paths, ranking, contour plot).
+    Optimize(commands::optimize::OptimizeArgs),
     /// Ordinary least squares with a full summary, Durbin–Watson (exact p-values and bounds) and
     /// Breusch–Godfrey; rows are observations in time order.
     Regress(commands::regress::RegressArgs),
@@ -35,9 +37,10 @@ enum Command {
 
 fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
-        Command::Optimize(args) => commands::optimize::run(&args),
+        Command::Train(args) => commands::train::run(&args),
         Command::Backprop(args) => commands::backprop::run(&args),
         Command::Activation(args) => commands::activation::run(&args),
+        Command::Optimize(args) => commands::optimize::run(&args),
         Command::Regress(args) => commands::regress::run(&args),
     }
 }

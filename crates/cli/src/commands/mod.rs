@@ -2,5 +2,6 @@
 
 pub mod backprop;
 pub mod activation;
-pub mod regress;
 pub mod optimize;
+pub mod regress;
+pub mod train;

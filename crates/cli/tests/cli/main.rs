@@ -2,7 +2,8 @@
 //! One module per command.
 
 mod activation;
+mod optimize;
 mod backprop;
 mod regress;
-mod optimize;
 mod util;
+mod train;

@@ -1,0 +1,372 @@
+//! `nabla train`: fit an MLP to an embedded data set or a CSV file and report held-out metrics.
+//!
+//! ```text
+//! nabla train [--data digits|iris|wine|breast_cancer|diabetes|penguins|FILE.csv] [--target COL]
+//!             [--hidden 64] [--activation relu] [--dropout 0.0] [--optimizer adam] [--lr 1e-3]
+//!             [--epochs 30] [--batch 32] [--seed 0] [--test-fraction 0.25] [--save MODEL]
+//!             [--plot FILE.png|svg] [--format text|json]
+//! ```
+//!
+//! The pipeline: load → seeded split (test, optional validation) → standardise features with the
+//! training part's statistics → train (progress on stderr) → evaluate. With no arguments it
+//! trains a 64-64-10 ReLU network on the embedded digits with Adam, as PyTorch's recipe does.
+
+mod curve;
+mod progress;
+mod report;
+
+use std::path::PathBuf;
+
+use anyhow::{bail, Context};
+use clap::{Args, ValueEnum};
+use nabla_nn::data::{
+    CsvOptions, Dataset, SplitConfig, SplitData, Standardizer, Target, TargetSpec,
+};
+use nabla_nn::init::Init;
+use nabla_nn::layers::{Mlp, MlpConfig};
+use nabla_nn::optim::{HyperValue, OptimizerConfig};
+use nabla_nn::train::{evaluate, fit, FitReport, Metrics, Objective, TrainConfig};
+use nabla_tensor::{Activation, Float, Tensor};
+
+use crate::output::CommonArgs;
+
+/// The element type training runs in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Dtype {
+    /// 32-bit floats: fast.
+    F32,
+    /// 64-bit floats: for exact comparisons.
+    F64,
+}
+
+/// `nabla train` flags.
+#[derive(Args, Debug)]
+pub struct TrainArgs {
+    /// An embedded data set (digits, iris, wine, breast_cancer, diabetes, penguins,
+    /// digits_multitask) or a CSV file with a header row.
+    #[arg(long, default_value = "digits", value_name = "NAME|FILE.csv")]
+    pub data: String,
+    /// The target column (required for a CSV file; chooses among an embedded set's targets).
+    #[arg(long, value_name = "COL")]
+    pub target: Option<String>,
+    /// Hidden layer widths, comma-separated (`0` or `none` for no hidden layer).
+    #[arg(long, default_value = "64", value_name = "W[,W...]")]
+    pub hidden: String,
+    /// The hidden activation (any `nabla activation` name).
+    #[arg(long, default_value = "relu")]
+    pub activation: String,
+    /// The activation's α (leaky_relu, elu).
+    #[arg(long, allow_hyphen_values = true)]
+    pub alpha: Option<f64>,
+    /// The activation's β (swish).
+    #[arg(long, allow_hyphen_values = true)]
+    pub beta: Option<f64>,
+    /// Dropout probability after each hidden activation, in [0, 1).
+    #[arg(long, default_value_t = 0.0, allow_hyphen_values = true)]
+    pub dropout: f64,
+    /// The optimizer (sgd, momentum, nesterov, rmsprop, adam, adamw, adagrad, adadelta, nadam,
+    /// radam).
+    #[arg(long, default_value = "adam")]
+    pub optimizer: String,
+    /// The learning rate (default: PyTorch's default for the optimizer, 1e-3 for adam).
+    #[arg(long, allow_hyphen_values = true)]
+    pub lr: Option<f64>,
+    /// Weight decay (L2, decoupled for adamw).
+    #[arg(long, allow_hyphen_values = true)]
+    pub weight_decay: Option<f64>,
+    /// Any other optimizer hyperparameter, as KEY=VALUE (repeatable; e.g. `beta2=0.99`).
+    #[arg(long = "opt", value_name = "KEY=VALUE")]
+    pub optimizer_params: Vec<String>,
+    /// Passes over the training data.
+    #[arg(long, default_value_t = 30)]
+    pub epochs: usize,
+    /// Rows per mini-batch.
+    #[arg(long, default_value_t = 32)]
+    pub batch: usize,
+    /// Seeds the split, the initial weights, the shuffling and dropout.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// The fraction of rows held out for testing.
+    #[arg(long, default_value_t = 0.25)]
+    pub test_fraction: f64,
+    /// The fraction of rows held out for validation (early stopping reads it).
+    #[arg(long, default_value_t = 0.0)]
+    pub validation_fraction: f64,
+    /// Stop after this many epochs without a better validation loss (restores the best weights).
+    #[arg(long)]
+    pub patience: Option<usize>,
+    /// Clip gradients to this global norm.
+    #[arg(long)]
+    pub clip_norm: Option<f64>,
+    /// The weight initialiser (default, xavier_uniform, xavier_normal, kaiming_uniform,
+    /// kaiming_normal).
+    #[arg(long, default_value = "default")]
+    pub init: String,
+    /// The element type to train in.
+    #[arg(long, value_enum, default_value_t = Dtype::F32)]
+    pub dtype: Dtype,
+    /// Draw the loss and metric curves to this PNG or SVG file.
+    #[arg(long, value_name = "FILE.png|svg")]
+    pub plot: Option<PathBuf>,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+/// Everything prepared before training: the split data, standardised, and the objective.
+pub struct Prepared {
+    /// The data set's name.
+    pub name: String,
+    /// The split, features standardised.
+    pub split: SplitData,
+    /// The feature scaling fitted on the training part (saved with a model).
+    #[allow(dead_code)]
+    pub standardizer: Standardizer,
+    /// The target trained on.
+    pub target_name: String,
+    /// What the network predicts.
+    pub objective: Objective,
+}
+
+/// The outcome of a run, in f64 whatever the training dtype.
+pub struct Outcome {
+    /// The training history.
+    pub fit: FitReport,
+    /// Final metrics on the training part.
+    pub train: Metrics,
+    /// Final metrics on the validation part.
+    pub validation: Option<Metrics>,
+    /// Final metrics on the test part.
+    pub test: Metrics,
+    /// Layer widths, input to output.
+    pub widths: Vec<usize>,
+    /// Trainable numbers.
+    pub parameters: usize,
+}
+
+/// Runs `nabla train`.
+pub fn run(args: &TrainArgs) -> anyhow::Result<()> {
+    let activation = Activation::parse(&args.activation, args.alpha, args.beta)
+        .map_err(|e| anyhow::anyhow!("--activation: {e}"))?;
+    let hidden = parse_hidden(&args.hidden)?;
+    let optimizer = optimizer_config(args)?;
+    let init = Init::parse(&args.init).with_context(|| {
+        format!(
+            "--init: unknown initialiser '{}' (known: {})",
+            args.init,
+            Init::NAMES.join(", ")
+        )
+    })?;
+    if !(0.0..1.0).contains(&args.dropout) {
+        bail!("--dropout: {} is not in [0, 1)", args.dropout);
+    }
+    let prepared = prepare(args)?;
+    let config = TrainConfig {
+        epochs: args.epochs,
+        batch_size: args.batch,
+        seed: args.seed,
+        optimizer,
+        clip_norm: args.clip_norm,
+        schedule: None,
+        patience: args.patience,
+    };
+    let mut widths = vec![prepared.split.train.n_features()];
+    widths.extend(&hidden);
+    widths.push(prepared.objective.outputs());
+    let mlp_config = MlpConfig {
+        widths,
+        activation,
+        dropout: args.dropout,
+        init,
+    };
+    let outcome = match args.dtype {
+        Dtype::F32 => train_typed::<f32>(args, &prepared, &mlp_config, &config)?,
+        Dtype::F64 => train_typed::<f64>(args, &prepared, &mlp_config, &config)?,
+    };
+    if let Some(path) = &args.plot {
+        curve::save(path, &prepared, &outcome)?;
+    }
+    report::print(args, &prepared, &config, &outcome)
+}
+
+fn parse_hidden(text: &str) -> anyhow::Result<Vec<usize>> {
+    let text = text.trim();
+    if text.is_empty() || text == "0" || text.eq_ignore_ascii_case("none") {
+        return Ok(Vec::new());
+    }
+    text.split(',')
+        .map(|w| match w.trim().parse::<usize>() {
+            Ok(0) | Err(_) => bail!("--hidden: '{}' is not a positive layer width", w.trim()),
+            Ok(n) => Ok(n),
+        })
+        .collect()
+}
+
+fn optimizer_config(args: &TrainArgs) -> anyhow::Result<OptimizerConfig> {
+    let mut config = OptimizerConfig::default_for(&args.optimizer)
+        .map_err(|e| anyhow::anyhow!("--optimizer: {e}"))?;
+    if let Some(lr) = args.lr {
+        config
+            .set("lr", HyperValue::Number(lr))
+            .map_err(|e| anyhow::anyhow!("--lr: {e}"))?;
+    }
+    if let Some(wd) = args.weight_decay {
+        config
+            .set("weight_decay", HyperValue::Number(wd))
+            .map_err(|e| anyhow::anyhow!("--weight-decay: {e}"))?;
+    }
+    for item in &args.optimizer_params {
+        let (key, value) = item
+            .split_once('=')
+            .with_context(|| format!("--opt {item}: expected KEY=VALUE"))?;
+        let value = match value.trim() {
+            "true" => HyperValue::Flag(true),
+            "false" => HyperValue::Flag(false),
+            v => HyperValue::Number(
+                v.parse::<f64>()
+                    .ok()
+                    .filter(|x| x.is_finite())
+                    .with_context(|| {
+                        format!("--opt {item}: '{v}' is not a number or true/false")
+                    })?,
+            ),
+        };
+        config
+            .set(key.trim(), value)
+            .map_err(|e| anyhow::anyhow!("--opt {item}: {e}"))?;
+    }
+    config
+        .validate()
+        .map_err(|e| anyhow::anyhow!("--optimizer {}: {e}", args.optimizer))?;
+    Ok(config)
+}
+
+/// Loads, splits and standardises the data named by `--data`.
+fn prepare(args: &TrainArgs) -> anyhow::Result<Prepared> {
+    let is_file = std::path::Path::new(&args.data).exists();
+    let mut options = CsvOptions::default();
+    if is_file {
+        let column = args
+            .target
+            .as_deref()
+            .with_context(|| format!("--target: name the column to predict in {}", args.data))?;
+        options.targets.push(TargetSpec::new(column, None));
+    }
+    let dataset = Dataset::load(&args.data, &options)
+        .map_err(|e| anyhow::anyhow!("--data {}: {e}", args.data))?;
+    let target = pick_target(&dataset, args.target.as_deref())?;
+    let dataset = dataset
+        .select_targets(&[target.clone()])
+        .map_err(|e| anyhow::anyhow!("--target: {e}"))?;
+    if dataset.targets()[0].missing_count() > 0 {
+        if !args.common.quiet {
+            eprintln!(
+                "warning: {} rows have no '{target}' value and are left out",
+                dataset.targets()[0].missing_count()
+            );
+        }
+    }
+    let dataset = drop_missing_targets(dataset)?;
+    let split_config = SplitConfig {
+        test_fraction: args.test_fraction,
+        validation_fraction: args.validation_fraction,
+        seed: args.seed,
+        stratify_by: None,
+    };
+    let (_, mut split) = dataset
+        .split(&split_config)
+        .map_err(|e| anyhow::anyhow!("--test-fraction/--validation-fraction: {e}"))?;
+    let standardizer = Standardizer::fit(&split.train)?;
+    standardizer.transform(&mut split.train)?;
+    standardizer.transform(&mut split.test)?;
+    if let Some(v) = split.validation.as_mut() {
+        standardizer.transform(v)?;
+    }
+    let objective = Objective::fit(&split.train.targets()[0]);
+    Ok(Prepared {
+        name: dataset.name().to_string(),
+        split,
+        standardizer,
+        target_name: target,
+        objective,
+    })
+}
+
+fn pick_target(dataset: &Dataset, wanted: Option<&str>) -> anyhow::Result<String> {
+    let names: Vec<&str> = dataset.targets().iter().map(Target::name).collect();
+    match wanted {
+        Some(name) if names.contains(&name) => Ok(name.to_string()),
+        Some(name) => bail!(
+            "--target: {} has no target column '{name}' (targets: {})",
+            dataset.name(),
+            names.join(", ")
+        ),
+        None => names
+            .first()
+            .map(|n| n.to_string())
+            .with_context(|| format!("--target: {} has no target column", dataset.name())),
+    }
+}
+
+fn drop_missing_targets(dataset: Dataset) -> anyhow::Result<Dataset> {
+    let target = &dataset.targets()[0];
+    if target.missing_count() == 0 {
+        return Ok(dataset);
+    }
+    let keep: Vec<usize> = (0..dataset.n_samples())
+        .filter(|&i| !target.is_missing(i))
+        .collect();
+    Ok(dataset.subset(&keep)?)
+}
+
+/// Features `[n, d]` and targets of one part as tensors.
+fn tensors<T: Float>(
+    part: &Dataset,
+    objective: Objective,
+) -> anyhow::Result<(Tensor<T>, Tensor<T>)> {
+    let x = Tensor::from_f64s(part.features(), &[part.n_samples(), part.n_features()])?;
+    let y = objective.targets(&part.targets()[0])?;
+    Ok((x, y))
+}
+
+fn train_typed<T: Float>(
+    args: &TrainArgs,
+    prepared: &Prepared,
+    mlp_config: &MlpConfig,
+    config: &TrainConfig,
+) -> anyhow::Result<Outcome> {
+    let objective = prepared.objective;
+    let (x, y) = tensors::<T>(&prepared.split.train, objective)?;
+    let (tx, ty) = tensors::<T>(&prepared.split.test, objective)?;
+    let validation = prepared
+        .split
+        .validation
+        .as_ref()
+        .map(|v| tensors::<T>(v, objective))
+        .transpose()?;
+    let mut mlp = Mlp::<T>::new(mlp_config, args.seed)?;
+    let mut bar = progress::Progress::new(args.epochs, args.common.quiet);
+    let fit_report = fit(
+        &mut mlp,
+        objective,
+        (&x, &y),
+        validation.as_ref().map(|(a, b)| (a, b)),
+        config,
+        &mut |event| bar.update(event),
+    );
+    bar.finish();
+    let fit_report = fit_report?;
+    let test = evaluate(&mlp, objective, &tx, &ty)?;
+    let train = evaluate(&mlp, objective, &x, &y)?;
+    let validation = validation
+        .as_ref()
+        .map(|(vx, vy)| evaluate(&mlp, objective, vx, vy))
+        .transpose()?;
+    Ok(Outcome {
+        fit: fit_report,
+        train,
+        validation,
+        test,
+        widths: mlp.widths(),
+        parameters: mlp.parameter_count(),
+    })
+}

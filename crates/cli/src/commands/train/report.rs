@@ -1,0 +1,180 @@
+//! The result of `nabla train`: a text summary or the contract's JSON object.
+
+use std::fmt::Write as _;
+
+use nabla_nn::train::{Metrics, Objective, TrainConfig};
+use serde_json::{json, Map, Value};
+
+use super::{Outcome, Prepared, TrainArgs};
+use crate::output::{self, Format};
+
+/// The metrics object: `loss` plus `accuracy` (classification) or `mse` and `r_squared`.
+pub fn metrics_json(m: &Metrics) -> Value {
+    let mut obj = Map::new();
+    obj.insert("loss".into(), json!(m.loss));
+    if let Some(a) = m.accuracy {
+        obj.insert("accuracy".into(), json!(a));
+    }
+    if m.mse.is_some() || m.accuracy.is_none() {
+        obj.insert("mse".into(), json!(m.mse));
+        obj.insert("r_squared".into(), json!(m.r_squared));
+    }
+    Value::Object(obj)
+}
+
+fn task_kind(objective: Objective) -> &'static str {
+    match objective {
+        Objective::Classes { .. } => "classes",
+        Objective::Binary => "binary",
+        Objective::Regression { .. } => "regression",
+    }
+}
+
+/// Prints the outcome in the chosen format.
+pub fn print(
+    args: &TrainArgs,
+    prepared: &Prepared,
+    config: &TrainConfig,
+    outcome: &Outcome,
+) -> anyhow::Result<()> {
+    match args.common.format {
+        Format::Json => output::print_json(&to_json(args, prepared, config, outcome)),
+        Format::Text | Format::Markdown => {
+            output::print_text(&to_text(args, prepared, config, outcome))
+        }
+    }
+}
+
+fn to_json(
+    args: &TrainArgs,
+    prepared: &Prepared,
+    config: &TrainConfig,
+    outcome: &Outcome,
+) -> Value {
+    let hyper: Map<String, Value> = config
+        .optimizer
+        .hyperparameters()
+        .into_iter()
+        .map(|(k, v)| {
+            let v = match v {
+                nabla_nn::optim::HyperValue::Number(x) => json!(x),
+                nabla_nn::optim::HyperValue::Flag(b) => json!(b),
+            };
+            (k.to_string(), v)
+        })
+        .collect();
+    let history: Vec<Value> = outcome
+        .fit
+        .history
+        .iter()
+        .map(|e| {
+            json!({
+                "epoch": e.epoch,
+                "train": metrics_json(&e.train),
+                "validation": e.validation.as_ref().map(metrics_json),
+                "lr": e.lr,
+                "seconds": e.seconds,
+            })
+        })
+        .collect();
+    json!({
+        "dataset": prepared.name,
+        "target": prepared.target_name,
+        "task": task_kind(prepared.objective),
+        "dtype": match args.dtype { super::Dtype::F32 => "float32", super::Dtype::F64 => "float64" },
+        "widths": outcome.widths,
+        "parameters": outcome.parameters,
+        "activation": args.activation,
+        "dropout": args.dropout,
+        "optimizer": { "name": config.optimizer.name(), "hyperparameters": hyper },
+        "batch": config.batch_size,
+        "seed": config.seed,
+        "rows": {
+            "train": prepared.split.train.n_samples(),
+            "validation": prepared.split.validation.as_ref().map(|v| v.n_samples()),
+            "test": prepared.split.test.n_samples(),
+        },
+        "epochs": outcome.fit.history.len(),
+        "best_epoch": outcome.fit.best_epoch,
+        "stopped_early": outcome.fit.stopped_early,
+        "train": metrics_json(&outcome.train),
+        "validation": outcome.validation.as_ref().map(metrics_json),
+        "test": metrics_json(&outcome.test),
+        "seconds": outcome.fit.seconds,
+        "history": history,
+    })
+}
+
+fn metric_line(m: &Metrics) -> String {
+    match (m.accuracy, m.mse) {
+        (Some(a), _) => format!("loss {:.4}  accuracy {:.4}", m.loss, a),
+        (None, Some(mse)) => format!(
+            "loss {:.4}  MSE {:.4}  R² {}",
+            m.loss,
+            mse,
+            m.r_squared.map_or("n/a".to_string(), |r| format!("{r:.4}"))
+        ),
+        (None, None) => format!("loss {:.4}", m.loss),
+    }
+}
+
+fn to_text(
+    args: &TrainArgs,
+    prepared: &Prepared,
+    config: &TrainConfig,
+    outcome: &Outcome,
+) -> String {
+    let mut s = String::new();
+    let widths: Vec<String> = outcome.widths.iter().map(usize::to_string).collect();
+    let _ = writeln!(
+        s,
+        "{} → {} ({}), MLP {} {} ({} parameters), {} lr {}, batch {}, seed {}",
+        prepared.name,
+        prepared.target_name,
+        task_kind(prepared.objective),
+        widths.join("-"),
+        args.activation,
+        outcome.parameters,
+        config.optimizer.name(),
+        config.optimizer.lr(),
+        config.batch_size,
+        config.seed,
+    );
+    let _ = writeln!(
+        s,
+        "rows: {} train, {} test{}",
+        prepared.split.train.n_samples(),
+        prepared.split.test.n_samples(),
+        prepared
+            .split
+            .validation
+            .as_ref()
+            .map_or(String::new(), |v| format!(", {} validation", v.n_samples())),
+    );
+    let _ = writeln!(s, "\n{:>6}  {}", "epoch", "train (evaluation mode)");
+    let shown = outcome.fit.history.len();
+    for e in &outcome.fit.history {
+        if shown > 12 && e.epoch % (shown / 10).max(1) != 0 && e.epoch != shown && e.epoch != 1 {
+            continue;
+        }
+        let mut line = format!("{:>6}  {}", e.epoch, metric_line(&e.train));
+        if let Some(v) = &e.validation {
+            line.push_str(&format!("   validation {}", metric_line(v)));
+        }
+        let _ = writeln!(s, "{line}");
+    }
+    if outcome.fit.stopped_early {
+        let _ = writeln!(
+            s,
+            "stopped early; weights of epoch {} restored",
+            outcome.fit.best_epoch
+        );
+    }
+    let _ = writeln!(s, "\ntrain  {}", metric_line(&outcome.train));
+    if let Some(v) = &outcome.validation {
+        let _ = writeln!(s, "valid  {}", metric_line(v));
+    }
+    let _ = writeln!(s, "test   {}", metric_line(&outcome.test));
+    let _ = writeln!(s, "trained in {:.2} s", outcome.fit.seconds);
+    s
+}

@@ -1,0 +1,139 @@
+//! `nabla train`: the default recipe's accuracy, determinism, regression metrics, bad input.
+
+use crate::util::{assert_usage_error, nabla, nabla_json};
+
+#[test]
+fn default_digits_recipe_reaches_pytorch_accuracy_over_five_seeds() {
+    // PyTorch gets 0.968 mean test accuracy on this recipe (64-64-10 ReLU, Adam 1e-3, batch 32,
+    // 30 epochs, test fraction 0.25).
+    let mut accuracies = Vec::new();
+    for seed in 0..5 {
+        let seed = seed.to_string();
+        let out = nabla_json(&["train", "--seed", &seed, "--format", "json", "--quiet"]);
+        assert_eq!(out["dataset"], "digits");
+        assert_eq!(out["epochs"], 30);
+        assert_eq!(out["widths"], serde_json::json!([64, 64, 10]));
+        assert_eq!(out["rows"]["test"], 450);
+        accuracies.push(out["test"]["accuracy"].as_f64().unwrap());
+    }
+    let mean = accuracies.iter().sum::<f64>() / 5.0;
+    assert!(
+        mean >= 0.96,
+        "mean test accuracy {mean} over seeds 0-4: {accuracies:?}"
+    );
+}
+
+#[test]
+fn the_same_seed_gives_the_same_result() {
+    let args = [
+        "train",
+        "--data",
+        "iris",
+        "--epochs",
+        "5",
+        "--dropout",
+        "0.2",
+        "--format",
+        "json",
+    ];
+    let without_timing = |mut v: serde_json::Value| {
+        for epoch in v["history"].as_array_mut().unwrap() {
+            epoch.as_object_mut().unwrap().remove("seconds");
+        }
+        v.as_object_mut().unwrap().remove("seconds");
+        v
+    };
+    let a = without_timing(nabla_json(&args));
+    let b = without_timing(nabla_json(&args));
+    assert_eq!(a, b);
+}
+
+#[test]
+fn regression_reports_mse_and_r_squared() {
+    let out = nabla_json(&[
+        "train", "--data", "diabetes", "--epochs", "60", "--lr", "0.01", "--format", "json",
+    ]);
+    assert_eq!(out["task"], "regression");
+    let test = &out["test"];
+    assert!(test.get("accuracy").is_none());
+    let r2 = test["r_squared"].as_f64().unwrap();
+    assert!(test["mse"].as_f64().unwrap() > 0.0);
+    assert!(r2 > 0.3 && r2 < 1.0, "R² {r2}");
+}
+
+#[test]
+fn csv_training_needs_a_target_and_names_bad_cells() {
+    let dir = std::env::temp_dir().join(format!("nabla-train-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let good = dir.join("xor.csv");
+    let rows: String = (0..40)
+        .map(|i| {
+            let (a, b) = (i % 2, (i / 2) % 2);
+            format!("{a},{b},{}\n", if a != b { "yes" } else { "no" })
+        })
+        .collect();
+    std::fs::write(&good, format!("a,b,label\n{rows}")).unwrap();
+    let good = good.to_str().unwrap();
+    assert_usage_error(&["train", "--data", good], "--target");
+    let out = nabla_json(&[
+        "train",
+        "--data",
+        good,
+        "--target",
+        "label",
+        "--hidden",
+        "8",
+        "--activation",
+        "tanh",
+        "--epochs",
+        "3",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out["task"], "classes");
+
+    let bad = dir.join("bad.csv");
+    std::fs::write(&bad, "a,b,label\n1,2,yes\n3,oops,no\n").unwrap();
+    assert_usage_error(
+        &[
+            "train",
+            "--data",
+            bad.to_str().unwrap(),
+            "--target",
+            "label",
+        ],
+        "line 3",
+    );
+    assert_usage_error(&["train", "--data", good, "--target", "nope"], "nope");
+}
+
+#[test]
+fn bad_flags_exit_2_naming_the_flag() {
+    assert_usage_error(&["train", "--data", "no-such-set"], "no-such-set");
+    assert_usage_error(&["train", "--hidden", "64,x"], "--hidden");
+    assert_usage_error(&["train", "--dropout", "1.0"], "--dropout");
+    assert_usage_error(&["train", "--optimizer", "adamx"], "--optimizer");
+    assert_usage_error(&["train", "--activation", "relu7"], "--activation");
+    assert_usage_error(
+        &["train", "--optimizer", "sgd", "--opt", "beta1=0.9"],
+        "beta1",
+    );
+    assert_usage_error(&["train", "--test-fraction", "1.5"], "--test-fraction");
+}
+
+#[test]
+fn divergence_is_reported_not_printed_as_nan() {
+    let run = nabla(&[
+        "train",
+        "--data",
+        "diabetes",
+        "--optimizer",
+        "sgd",
+        "--lr",
+        "1e6",
+        "--epochs",
+        "3",
+    ]);
+    assert_eq!(run.status, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("diverged"), "{}", run.stderr);
+}
