@@ -49,9 +49,12 @@ use crate::error::{Result, StatsError};
 use crate::ols::OlsFit;
 use crate::quadratic_form::{lower_tail, upper_tail};
 
-/// Above this many observations the p-values switch from the exact distribution to the normal
-/// approximation with exact moments (the eigenvalue step is O(n³): about a second at n = 2000).
-pub const DEFAULT_EXACT_LIMIT: usize = 3000;
+/// Above this many observations the p-values and bounds switch from the exact distribution to
+/// the normal approximation with exact moments. The dense symmetric eigenvalue step is O(n³):
+/// on two shared cores it takes about 0.1 s at n = 1000, 1.5–2.5 s at n = 2000 and 6–9 s at
+/// n = 3000 (see `benches/stats.rs`); raise the limit per call with
+/// [`DurbinWatsonConfig::exact_limit`] (`nabla regress --exact-limit`).
+pub const DEFAULT_EXACT_LIMIT: usize = 2000;
 
 /// Options of the test.
 #[derive(Clone, Copy, Debug)]
