@@ -45,7 +45,10 @@ fn default_races_follow_pytorch_trajectories() {
         let start_arg = format!("{},{}", start[0], start[1]);
         let group: Vec<&&Value> = cases
             .iter()
-            .filter(|c| c["function"] == function.as_str() && c["start"].to_string() == start_json)
+            .filter(|c| {
+                c["function"] == function.as_str()
+                    && c["start"] == serde_json::from_str::<Value>(&start_json).unwrap()
+            })
             .collect();
         let names: Vec<&str> = group
             .iter()
@@ -369,4 +372,94 @@ fn bad_functions_and_starts_are_usage_errors() {
         "json",
     ]);
     assert_eq!(out["runs"][0]["trajectory"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn learning_rates_may_be_given_per_optimizer() {
+    let out = nabla_json(&[
+        "optimize",
+        "--function",
+        "quadratic",
+        "--optimizer",
+        "sgd,rmsprop,adam",
+        "--start",
+        "1,1",
+        "--steps",
+        "2",
+        "--lr",
+        "0.01,0.02,0.03",
+        "--format",
+        "json",
+    ]);
+    let lr = |i: usize| num(&out["runs"][i]["hyperparameters"]["lr"]);
+    assert_eq!((lr(0), lr(1), lr(2)), (0.01, 0.02, 0.03));
+    let base = [
+        "optimize",
+        "--function",
+        "quadratic",
+        "--optimizer",
+        "sgd,adam",
+        "--start",
+        "1,1",
+        "--steps",
+        "2",
+        "--lr",
+    ];
+    let mut three = base.to_vec();
+    three.push("0.1,0.2,0.3");
+    assert_usage_error(&three, "--lr");
+    let mut bad = base.to_vec();
+    bad.push("0.1,-0.2");
+    assert_usage_error(&bad, "--lr");
+}
+
+#[test]
+fn plot_writes_png_and_svg_and_rejects_other_extensions() {
+    let dir = std::env::temp_dir().join(format!("nabla-optimize-plot-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let args = |file: &str| {
+        vec![
+            "optimize".to_string(),
+            "--function".into(),
+            "himmelblau".into(),
+            "--optimizer".into(),
+            "sgd,momentum,adam".into(),
+            "--start".into(),
+            "0,0".into(),
+            "--steps".into(),
+            "300".into(),
+            "--lr".into(),
+            "0.005,0.002,0.1".into(),
+            "--quiet".into(),
+            "--plot".into(),
+            dir.join(file).to_string_lossy().into_owned(),
+        ]
+    };
+    for file in ["race.png", "race.svg"] {
+        let owned = args(file);
+        let borrowed: Vec<&str> = owned.iter().map(String::as_str).collect();
+        let run = nabla(&borrowed);
+        assert_eq!(run.status, 0, "{}", run.stderr);
+        let bytes = std::fs::read(dir.join(file)).unwrap();
+        if file.ends_with(".png") {
+            assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
+        } else {
+            let svg = String::from_utf8(bytes).unwrap();
+            assert!(svg.starts_with("<svg"));
+            // The legend carries every optimizer's hyperparameters, and both panels are labelled.
+            for text in [
+                "adam (lr=0.1, beta1=0.9",
+                "momentum (lr=0.002, momentum=0.9",
+                "step",
+                "loss",
+            ] {
+                assert!(svg.contains(text), "the SVG lacks {text:?}");
+            }
+        }
+    }
+    let owned = args("race.jpg");
+    let borrowed: Vec<&str> = owned.iter().map(String::as_str).collect();
+    assert_usage_error(&borrowed, "--plot");
+    assert!(!dir.join("race.jpg").exists());
+    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -6,9 +6,11 @@
 //! steps to a loss threshold, final loss, path length and oscillation; `--plot` draws the paths
 //! on the function's contour map next to the loss curves.
 
+mod picture;
 mod race;
 
 use std::fmt::Write as _;
+use std::path::PathBuf;
 
 use anyhow::{bail, Context};
 use clap::Args;
@@ -38,9 +40,10 @@ pub struct OptimizeArgs {
     /// Optimizer steps.
     #[arg(long)]
     pub steps: usize,
-    /// Learning rate (default: PyTorch's default for each optimizer).
+    /// Learning rate (default: PyTorch's default for each optimizer); one value for every
+    /// optimizer, or one per optimizer, comma-separated.
     #[arg(long, allow_hyphen_values = true)]
-    pub lr: Option<f64>,
+    pub lr: Option<String>,
     /// Momentum factor (momentum 0.9, nesterov 0.9, rmsprop 0).
     #[arg(long, allow_hyphen_values = true)]
     pub momentum: Option<f64>,
@@ -84,6 +87,9 @@ pub struct OptimizeArgs {
     /// Loss threshold for the ranking's "steps to reach" column.
     #[arg(long, default_value_t = 1e-3, allow_hyphen_values = true)]
     pub threshold: f64,
+    /// Draw the race (paths on the contour map, loss curves) to FILE.png or FILE.svg.
+    #[arg(long)]
+    pub plot: Option<PathBuf>,
     #[command(flatten)]
     pub common: CommonArgs,
 }
@@ -92,7 +98,6 @@ impl OptimizeArgs {
     /// The hyperparameter flags given, as (flag, key, value).
     fn hyperparameter_flags(&self) -> Vec<(&'static str, &'static str, HyperValue)> {
         let numbers = [
-            ("--lr", "lr", self.lr),
             ("--momentum", "momentum", self.momentum),
             ("--dampening", "dampening", self.dampening),
             ("--weight-decay", "weight_decay", self.weight_decay),
@@ -133,9 +138,27 @@ fn flag_of(key: &str) -> String {
 
 /// Builds each optimizer's configuration, rejecting flags that do not apply to it.
 fn configs(args: &OptimizeArgs) -> anyhow::Result<Vec<OptimizerConfig>> {
-    let flags = args.hyperparameter_flags();
+    let names: Vec<&str> = args.optimizer.split(',').map(str::trim).collect();
+    let lrs = match &args.lr {
+        None => vec![None; names.len()],
+        Some(text) => {
+            let lrs = output::parse_number_list("--lr", text)?;
+            match lrs.len() {
+                1 => vec![Some(lrs[0]); names.len()],
+                n if n == names.len() => lrs.into_iter().map(Some).collect(),
+                n => bail!(
+                    "--lr: expected one learning rate or one per optimizer ({}), got {n}",
+                    names.len()
+                ),
+            }
+        }
+    };
     let mut out = Vec::new();
-    for name in args.optimizer.split(',').map(str::trim) {
+    for (name, lr) in names.into_iter().zip(lrs) {
+        let mut flags = args.hyperparameter_flags();
+        if let Some(lr) = lr {
+            flags.insert(0, ("--lr", "lr", HyperValue::Number(lr)));
+        }
         if name.is_empty() {
             bail!("--optimizer: empty optimizer name in '{}'", args.optimizer);
         }
@@ -198,6 +221,9 @@ pub fn run(args: &OptimizeArgs) -> anyhow::Result<()> {
         }
     }
     let summaries: Vec<Summary> = runs.iter().map(|r| r.summary(args.threshold)).collect();
+    if let Some(path) = &args.plot {
+        picture::draw(path, function, start, &runs)?;
+    }
     match args.common.format {
         Format::Json => output::print_json(&to_json(function, args.threshold, &runs, &summaries)),
         Format::Text | Format::Markdown => {
