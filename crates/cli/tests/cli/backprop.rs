@@ -191,19 +191,8 @@ fn markdown_has_headings_tables_and_equations() {
 }
 
 #[test]
-fn the_committed_worked_example_is_what_nabla_prints() {
+fn the_committed_worked_examples_are_what_nabla_prints() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let example = std::fs::read_to_string(root.join("docs/examples/backprop-reference.md"))
-        .expect("docs/examples/backprop-reference.md is committed");
-    let run = nabla(&[
-        "backprop",
-        "--spec",
-        &spec_path("reference"),
-        "--format",
-        "markdown",
-        "--check",
-    ]);
-    assert_eq!(run.status, 0, "{}", run.stderr);
     // The finite-difference error depends on the platform's libm in its last digits.
     let stable = |text: &str| -> String {
         text.lines()
@@ -211,11 +200,25 @@ fn the_committed_worked_example_is_what_nabla_prints() {
             .collect::<Vec<_>>()
             .join("\n")
     };
-    assert!(
-        stable(&example).contains(&stable(run.stdout.trim_end())),
-        "regenerate docs/examples/backprop-reference.md with `nabla backprop --spec \
-         crates/cli/tests/fixtures/backprop/specs/reference.json --format markdown --check`"
-    );
+    for (file, spec, check) in [
+        ("backprop-reference.md", "reference", true),
+        ("backprop-softmax.md", "relu_softmax_onehot", false),
+    ] {
+        let example = std::fs::read_to_string(root.join("docs/examples").join(file))
+            .unwrap_or_else(|e| panic!("docs/examples/{file} is committed ({e})"));
+        let path = spec_path(spec);
+        let mut args = vec!["backprop", "--spec", &path, "--format", "markdown"];
+        if check {
+            args.push("--check");
+        }
+        let run = nabla(&args);
+        assert_eq!(run.status, 0, "{}", run.stderr);
+        assert!(
+            stable(&example).contains(&stable(run.stdout.trim_end())),
+            "regenerate docs/examples/{file}: nabla {}",
+            args.join(" ")
+        );
+    }
 }
 
 #[test]
