@@ -98,7 +98,7 @@ fn check(what: &str, actual: f64, expected: f64, scale: f64, tol: &Tolerance) ->
 fn run_cases(dtype: &str, tol: &Tolerance, eval: impl Fn(Activation, f64) -> (f64, f64, f64)) {
     let fx = fixture();
     let mut failures = Vec::new();
-    let mut checked = 0;
+    let (mut checked, mut floored) = (0, 0);
     for case in fx.cases.iter().filter(|c| c.dtype == dtype) {
         let act = activation(case);
         for i in 0..case.x.len() {
@@ -106,34 +106,25 @@ fn run_cases(dtype: &str, tol: &Tolerance, eval: impl Fn(Activation, f64) -> (f6
             let (v, d, d_slice) = eval(act, x);
             let scale = term_scale(act, x);
             let what = format!("{act:?} {dtype} x={x:e}");
-            failures.extend(check(
-                &format!("{what} value"),
-                v,
-                case.value[i],
-                scale,
-                tol,
-            ));
-            failures.extend(check(
-                &format!("{what} derivative"),
-                d,
-                case.derivative[i],
-                scale,
-                tol,
-            ));
-            failures.extend(check(
-                &format!("{what} backward"),
-                d_slice,
-                case.derivative[i],
-                scale,
-                tol,
-            ));
-            checked += 1;
+            for (kind, got, want) in [
+                ("value", v, case.value[i]),
+                ("derivative", d, case.derivative[i]),
+                ("backward", d_slice, case.derivative[i]),
+            ] {
+                checked += 1;
+                match check(&format!("{what} {kind}"), got, want, scale, tol) {
+                    Some(failure) => failures.push(failure),
+                    None if (got - want).abs() > tol.rel * want.abs() => floored += 1,
+                    None => {}
+                }
+            }
         }
     }
-    assert!(checked > 1000, "only {checked} points checked");
+    eprintln!("{dtype}: {checked} numbers checked, {floored} within the absolute floor only");
+    assert!(checked > 3000, "only {checked} numbers checked");
     assert!(
         failures.is_empty(),
-        "{} of {checked} points differ from PyTorch {}:\n{}",
+        "{} of {checked} numbers differ from PyTorch {}:\n{}",
         failures.len(),
         fx.torch,
         failures.join("\n")

@@ -100,11 +100,12 @@ fn term_scale(case: &Case) -> (f64, f64) {
     };
     let t_scale = 1.0_f64.max(max_abs(&case.target)).max(row_sum);
     let x_scale = 1.0_f64.max(max_abs(&case.input));
-    let items = if case.classes > 0 {
-        case.input.len() / case.classes
-    } else {
-        case.input.len()
-    };
+    // Rows for cross-entropy, elements for the others (which have no `classes`).
+    let items = case
+        .input
+        .len()
+        .checked_div(case.classes)
+        .unwrap_or(case.input.len());
     let n = if case.reduction == "mean" {
         items as f64
     } else {
