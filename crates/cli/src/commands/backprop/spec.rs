@@ -294,6 +294,10 @@ pub fn parse(file: &str, text: &str) -> anyhow::Result<Spec> {
 
     let optimizer = match object.get("optimizer") {
         None | Some(Value::Null) => None,
+        // A bare name: the optimizer with PyTorch's defaults.
+        Some(Value::String(name)) => {
+            Some(OptimizerConfig::default_for(name).map_err(|e| r.err("optimizer", e))?)
+        }
         Some(value) => {
             if let Some(obj) = value.as_object() {
                 if !obj.contains_key("name") {
@@ -304,7 +308,19 @@ pub fn parse(file: &str, text: &str) -> anyhow::Result<Spec> {
                     ));
                 }
             }
-            Some(OptimizerConfig::from_json(value).map_err(|e| r.err("optimizer", e))?)
+            Some(OptimizerConfig::from_json(value).map_err(|e| {
+                let field = match &e {
+                    nabla_nn::Error::UnknownHyperparameter { key, .. }
+                    | nabla_nn::Error::HyperparameterType { key, .. }
+                        if key != "optimizer" =>
+                    {
+                        format!("optimizer.{key}")
+                    }
+                    nabla_nn::Error::InvalidParameter { name, .. } => format!("optimizer.{name}"),
+                    _ => "optimizer".to_string(),
+                };
+                r.err(&field, e)
+            })?)
         }
     };
 
@@ -601,7 +617,16 @@ mod tests {
         assert!(error(&REFERENCE.replace("\"sgd\"", "\"sgdd\""))
             .starts_with("net.json: optimizer: unknown optimizer 'sgdd'"));
         assert!(error(&REFERENCE.replace("\"lr\"", "\"beta1\""))
-            .contains("optimizer: hyperparameter 'beta1'"));
+            .starts_with("net.json: optimizer.beta1: hyperparameter 'beta1' does not apply"));
+        assert!(error(&REFERENCE.replace("0.1}", "-0.1}"))
+            .starts_with("net.json: optimizer.lr: lr = -0.1 is invalid"));
+        assert!(error(&REFERENCE.replace("0.1}", "\"fast\"}"))
+            .starts_with("net.json: optimizer.lr: hyperparameter 'lr' must be"));
+        let bare = REFERENCE.replace("{\"name\": \"sgd\", \"lr\": 0.1}", "\"adam\"");
+        assert_eq!(
+            parse("net.json", &bare).unwrap().optimizer.unwrap().name(),
+            "adam"
+        );
         assert!(error(&REFERENCE.replace("\"loss\"", "\"los\""))
             .starts_with("net.json: los: unknown field"));
     }
