@@ -463,3 +463,80 @@ fn plot_writes_png_and_svg_and_rejects_other_extensions() {
     assert!(!dir.join("race.jpg").exists());
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// `--expr` differentiates on the autodiff tape; Rosenbrock written out follows the built-in one
+/// (analytic gradient) to rounding.
+#[test]
+fn expr_rosenbrock_follows_the_builtin_function() {
+    let common = [
+        "--optimizer",
+        "adam,nesterov,rmsprop",
+        "--start",
+        "-1.5,2",
+        "--steps",
+        "200",
+        "--lr",
+        "0.05,0.001,0.01",
+        "--format",
+        "json",
+    ];
+    let mut builtin = vec!["optimize", "--function", "rosenbrock"];
+    builtin.extend_from_slice(&common);
+    let mut user = vec!["optimize", "--expr", "(1-x)^2+100*(y-x^2)^2"];
+    user.extend_from_slice(&common);
+    let a = nabla_json(&builtin);
+    let b = nabla_json(&user);
+    assert_eq!(b["function"], "expr");
+    assert_eq!(b["formula"], "(1-x)^2+100*(y-x^2)^2");
+    assert_eq!(b["minima"], serde_json::json!([]));
+    for i in 0..3 {
+        let ta = a["runs"][i]["trajectory"].as_array().unwrap();
+        let tb = b["runs"][i]["trajectory"].as_array().unwrap();
+        assert_eq!(ta.len(), tb.len());
+        for (pa, pb) in ta.iter().zip(tb) {
+            for key in ["x", "y", "loss"] {
+                assert!(
+                    close(num(&pb[key]), num(&pa[key]), 1e-9),
+                    "run {i} step {}: {key} {} vs {}",
+                    pa["step"],
+                    pb[key],
+                    pa[key]
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn expr_errors_are_usage_errors() {
+    let base = [
+        "optimize",
+        "--optimizer",
+        "adam",
+        "--start",
+        "0,0",
+        "--steps",
+        "3",
+    ];
+    let with = |extra: &[&'static str]| {
+        let mut v = base.to_vec();
+        v.extend_from_slice(extra);
+        v
+    };
+    assert_usage_error(&with(&["--expr", "x^2 + (y"]), "--expr");
+    assert_usage_error(&with(&["--expr", "cos(x)"]), "unknown name 'cos'");
+    assert_usage_error(&with(&["--expr", "2 + 3"]), "neither x nor y");
+    assert_usage_error(
+        &with(&["--expr", "x^2", "--function", "beale"]),
+        "--function",
+    );
+    assert_usage_error(&with(&[]), "--function");
+    // Values below zero are fine (a saddle with two minima at f = −2.5), and so is a leading '-'.
+    let out = nabla_json(&with(&[
+        "--expr",
+        "-y^2 + x^2 + 0.1*y^4",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(out["runs"][0]["trajectory"].as_array().unwrap().len(), 4);
+}

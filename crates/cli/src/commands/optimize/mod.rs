@@ -6,6 +6,8 @@
 //! steps to a loss threshold, final loss, path length and oscillation; `--plot` draws the paths
 //! on the function's contour map next to the loss curves.
 
+mod expr;
+mod objective;
 mod picture;
 mod race;
 
@@ -15,10 +17,10 @@ use std::path::PathBuf;
 use anyhow::{bail, Context};
 use clap::Args;
 use nabla_nn::optim::{HyperValue, OptimizerConfig};
-use nabla_nn::TestFunction;
 use serde_json::{json, Map, Value};
 
 use crate::output::{self, CommonArgs, Format};
+use objective::Objective;
 use race::{Run, Summary};
 
 /// The most steps one run may take.
@@ -28,8 +30,12 @@ const MAX_STEPS: usize = 10_000_000;
 #[derive(Args, Debug)]
 pub struct OptimizeArgs {
     /// Test function: rosenbrock, quadratic, beale or himmelblau.
-    #[arg(long)]
-    pub function: String,
+    #[arg(long, required_unless_present = "expr", conflicts_with = "expr")]
+    pub function: Option<String>,
+    /// Your own function of x and y instead, e.g. "(1-x)^2+100*(y-x^2)^2" (+ - * / ^, exp, log,
+    /// sqrt, abs, tanh, sigmoid, pi, e); its gradient comes from nabla's autodiff tape.
+    #[arg(long, allow_hyphen_values = true)]
+    pub expr: Option<String>,
     /// Optimizer, or several comma-separated to race them: sgd, momentum, nesterov, rmsprop,
     /// adam, adamw, adagrad, adadelta, nadam, radam.
     #[arg(long)]
@@ -189,7 +195,22 @@ fn configs(args: &OptimizeArgs) -> anyhow::Result<Vec<OptimizerConfig>> {
 
 /// Runs `nabla optimize`.
 pub fn run(args: &OptimizeArgs) -> anyhow::Result<()> {
-    let function = TestFunction::from_name(&args.function).context("--function")?;
+    let function = match (&args.function, &args.expr) {
+        (Some(name), _) => {
+            Objective::Builtin(nabla_nn::TestFunction::from_name(name).context("--function")?)
+        }
+        (None, Some(text)) => {
+            let expr = expr::parse(text)?;
+            if !expr.uses_variables() {
+                bail!("--expr '{text}': the function depends on neither x nor y");
+            }
+            Objective::Expr {
+                text: text.clone(),
+                expr,
+            }
+        }
+        (None, None) => bail!("--function or --expr is required"),
+    };
     let start = output::parse_number_list("--start", &args.start)?;
     let start: [f64; 2] = start.try_into().map_err(|v: Vec<f64>| {
         anyhow::anyhow!("--start: expected two numbers X,Y, got {}", v.len())
@@ -206,7 +227,7 @@ pub fn run(args: &OptimizeArgs) -> anyhow::Result<()> {
     let configs = configs(args)?;
     let runs: Vec<Run> = configs
         .into_iter()
-        .map(|config| race::run(function, config, start, args.steps))
+        .map(|config| race::run(&function, config, start, args.steps))
         .collect::<anyhow::Result<_>>()?;
     for r in &runs {
         if let Some(step) = r.diverged_at {
@@ -222,13 +243,17 @@ pub fn run(args: &OptimizeArgs) -> anyhow::Result<()> {
     }
     let summaries: Vec<Summary> = runs.iter().map(|r| r.summary(args.threshold)).collect();
     if let Some(path) = &args.plot {
-        picture::draw(path, function, start, &runs)?;
+        picture::draw(path, &function, start, &runs)?;
     }
     match args.common.format {
-        Format::Json => output::print_json(&to_json(function, args.threshold, &runs, &summaries)),
-        Format::Text | Format::Markdown => {
-            output::print_text(&to_text(function, start, args.threshold, &runs, &summaries))
-        }
+        Format::Json => output::print_json(&to_json(&function, args.threshold, &runs, &summaries)),
+        Format::Text | Format::Markdown => output::print_text(&to_text(
+            &function,
+            start,
+            args.threshold,
+            &runs,
+            &summaries,
+        )),
     }
 }
 
@@ -253,7 +278,7 @@ fn hyperparameters_json(config: &OptimizerConfig) -> Value {
     Value::Object(map)
 }
 
-fn to_json(function: TestFunction, threshold: f64, runs: &[Run], summaries: &[Summary]) -> Value {
+fn to_json(function: &Objective, threshold: f64, runs: &[Run], summaries: &[Summary]) -> Value {
     let runs: Vec<Value> = runs
         .iter()
         .zip(summaries)
@@ -324,27 +349,30 @@ fn fmt_value(v: f64) -> String {
 }
 
 fn to_text(
-    function: TestFunction,
+    function: &Objective,
     start: [f64; 2],
     threshold: f64,
     runs: &[Run],
     summaries: &[Summary],
 ) -> String {
     let mut out = String::new();
-    let _ = writeln!(
+    let _ = write!(
         out,
-        "{} f(x, y) = {}, from ({}, {}); minimum f = 0 at {}",
+        "{} f(x, y) = {}, from ({}, {})",
         function.name(),
         function.formula(),
         start[0],
         start[1],
-        function
+    );
+    if !function.minima().is_empty() {
+        let minima: Vec<String> = function
             .minima()
             .iter()
             .map(|m| format!("({}, {})", fmt_value(m[0]), fmt_value(m[1])))
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
+            .collect();
+        let _ = write!(out, "; minimum f = 0 at {}", minima.join(", "));
+    }
+    let _ = writeln!(out);
     for r in runs {
         let _ = writeln!(out, "\n{}", label(&r.config));
         let len = r.trajectory.len();

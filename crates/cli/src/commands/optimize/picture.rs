@@ -10,10 +10,10 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::path::Path;
 
-use nabla_nn::TestFunction;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use super::objective::Objective;
 use super::race::Run;
 use crate::plot::{self, DrawResult, Figure, FONT};
 
@@ -28,7 +28,7 @@ const LEVELS: usize = 16;
 /// A bad extension, a drawing error or a write error, naming `--plot` and the path.
 pub fn draw(
     path: &Path,
-    function: TestFunction,
+    function: &Objective,
     start: [f64; 2],
     runs: &[Run],
 ) -> anyhow::Result<()> {
@@ -48,9 +48,13 @@ struct Race {
     start: (f64, f64),
     /// One contour level: its value and its polylines.
     contours: Vec<(f64, Vec<Polyline>)>,
+    /// What the contour levels are measured from (0 unless f goes negative).
+    shift: f64,
     /// Per run: label, path pieces inside the view, loss curve (step, loss), diverged at.
     runs: Vec<RunPicture>,
     loss_range: Range<f64>,
+    /// Subtracted from every loss before plotting (0 unless some loss is ≤ 0).
+    loss_offset: f64,
     /// Whether some loss lies below the panel's floor (drawn at the floor).
     floored: bool,
     steps: usize,
@@ -65,7 +69,7 @@ struct RunPicture {
 }
 
 impl Race {
-    fn new(function: TestFunction, start: [f64; 2], runs: &[Run]) -> Self {
+    fn new(function: &Objective, start: [f64; 2], runs: &[Run]) -> Self {
         let view = view_of(function, start, runs);
         let grid = Grid::sample(function, &view);
         let levels = grid.levels();
@@ -73,15 +77,24 @@ impl Race {
             .iter()
             .map(|&level| (level, grid.contour(level.ln())))
             .collect();
-        let loss_floor = runs
-            .iter()
-            .flat_map(|r| r.finite_points().iter().map(|p| p.loss))
+        // A user expression may go negative: then the panel shows f minus (a little below) the
+        // lowest loss seen, so the log scale still applies.
+        let all_losses = || {
+            runs.iter()
+                .flat_map(|r| r.finite_points().iter().map(|p| p.loss))
+        };
+        let lowest = all_losses().fold(f64::INFINITY, f64::min);
+        let highest = all_losses().fold(f64::NEG_INFINITY, f64::max);
+        let loss_offset = if lowest <= 0.0 {
+            lowest - (highest - lowest).max(f64::MIN_POSITIVE) * 1e-12
+        } else {
+            0.0
+        };
+        let loss_floor = all_losses()
+            .map(|l| l - loss_offset)
             .filter(|l| *l > 0.0)
             .fold(f64::INFINITY, f64::min);
-        let loss_top = runs
-            .iter()
-            .flat_map(|r| r.finite_points().iter().map(|p| p.loss))
-            .fold(0.0f64, f64::max);
+        let loss_top = all_losses().map(|l| l - loss_offset).fold(0.0f64, f64::max);
         let (lo, hi) = if loss_floor.is_finite() && loss_top > 0.0 {
             let lo = loss_floor.max(loss_top * 1e-15).max(1e-300);
             (lo / 2.0, (loss_top * 2.0).max(lo * 10.0))
@@ -91,7 +104,7 @@ impl Race {
         let floored = runs
             .iter()
             .flat_map(|r| r.finite_points().iter())
-            .any(|p| p.loss < lo);
+            .any(|p| p.loss - loss_offset < lo);
         let steps = runs
             .iter()
             .map(|r| r.trajectory.len().saturating_sub(1))
@@ -112,7 +125,7 @@ impl Race {
                         .filter(|&(x, y)| view[0].contains(&x) && view[1].contains(&y)),
                     losses: points
                         .iter()
-                        .map(|p| (p.step as f64, p.loss.clamp(lo, hi)))
+                        .map(|p| (p.step as f64, (p.loss - loss_offset).clamp(lo, hi)))
                         .collect(),
                     diverged_at: r.diverged_at,
                 }
@@ -130,8 +143,10 @@ impl Race {
             minima: function.minima().iter().map(|m| (m[0], m[1])).collect(),
             start: (start[0], start[1]),
             contours,
+            shift: grid.shift,
             runs: pictures,
             loss_range: lo..hi,
+            loss_offset,
             floored,
             steps,
         }
@@ -140,8 +155,8 @@ impl Race {
 
 /// The region shown: the function's usual domain, widened to hold the start and the paths
 /// (at most three domain-widths around the domain, so one wild run cannot shrink the rest).
-fn view_of(function: TestFunction, start: [f64; 2], runs: &[Run]) -> [Range<f64>; 2] {
-    let [x0, x1, y0, y1] = function.domain();
+fn view_of(function: &Objective, start: [f64; 2], runs: &[Run]) -> [Range<f64>; 2] {
+    let [x0, x1, y0, y1] = function.domain(start);
     let (w, h) = (x1 - x0, y1 - y0);
     let (mut xa, mut xb, mut ya, mut yb) = (x0, x1, y0, y1);
     let points = runs
@@ -223,18 +238,21 @@ fn pixel_size(x: &Range<f64>, y: &Range<f64>, (w, h): (u32, u32)) -> (f64, f64) 
     )
 }
 
-/// ln f sampled on a (GRID + 1)² lattice over the view.
+/// ln(f − shift) sampled on a (GRID + 1)² lattice over the view.
 struct Grid {
     xs: Vec<f64>,
     ys: Vec<f64>,
-    /// `values[j][i]` = ln f(xs[i], ys[j]).
+    /// `values[j][i]` = ln(f(xs[i], ys[j]) − shift).
     values: Vec<Vec<f64>>,
-    /// f at every node, for choosing levels.
+    /// f − shift at every node, for choosing levels.
     raw: Vec<f64>,
+    /// 0 when f ≥ 0 on the grid, else a little below its minimum (a user expression may be
+    /// negative), so that log-spaced levels exist.
+    shift: f64,
 }
 
 impl Grid {
-    fn sample(function: TestFunction, view: &[Range<f64>; 2]) -> Self {
+    fn sample(function: &Objective, view: &[Range<f64>; 2]) -> Self {
         let axis = |r: &Range<f64>| -> Vec<f64> {
             (0..=GRID)
                 .map(|k| r.start + (r.end - r.start) * k as f64 / GRID as f64)
@@ -242,24 +260,30 @@ impl Grid {
         };
         let xs = axis(&view[0]);
         let ys = axis(&view[1]);
-        let mut raw = Vec::with_capacity(xs.len() * ys.len());
-        let values = ys
+        let f: Vec<Vec<f64>> = ys
             .iter()
-            .map(|&y| {
-                xs.iter()
-                    .map(|&x| {
-                        let f = function.value(x, y);
-                        raw.push(f);
-                        f.max(1e-300).ln()
-                    })
-                    .collect()
-            })
+            .map(|&y| xs.iter().map(|&x| function.value(x, y)).collect())
+            .collect();
+        let finite = f.iter().flatten().copied().filter(|v| v.is_finite());
+        let (lo, hi) = finite.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+            (a.min(v), b.max(v))
+        });
+        let shift = if lo < 0.0 {
+            lo - (hi - lo).max(1.0) * 1e-9
+        } else {
+            0.0
+        };
+        let raw: Vec<f64> = f.iter().flatten().map(|v| v - shift).collect();
+        let values = f
+            .iter()
+            .map(|row| row.iter().map(|v| (v - shift).max(1e-300).ln()).collect())
             .collect();
         Self {
             xs,
             ys,
             values,
             raw,
+            shift,
         }
     }
 
@@ -398,8 +422,13 @@ impl Figure for Race {
         let mut map = ChartBuilder::on(&left)
             .caption(
                 format!(
-                    "Paths on the contour map ({} log-spaced levels of f, {} to {})",
+                    "Paths on the contour map ({} log-spaced levels of {}, {} to {})",
                     self.contours.len(),
+                    if self.shift == 0.0 {
+                        "f".to_string()
+                    } else {
+                        format!("f − ({})", sig3(self.shift))
+                    },
                     self.contours.first().map_or("-".into(), |c| sig3(c.0)),
                     self.contours.last().map_or("-".into(), |c| sig3(c.0)),
                 ),
@@ -450,17 +479,19 @@ impl Figure for Race {
         map.draw_series(std::iter::once(Circle::new(self.start, 7, BLACK.filled())))?
             .label("start")
             .legend(|(x, y)| Circle::new((x + 10, y), 5, BLACK.filled()));
-        map.draw_series(
-            self.minima
-                .iter()
-                .map(|&m| Cross::new(m, 8, RGBColor(200, 0, 0).stroke_width(3))),
-        )?
-        .label(if self.minima.len() > 1 {
-            "global minima"
-        } else {
-            "global minimum"
-        })
-        .legend(|(x, y)| Cross::new((x + 10, y), 6, RGBColor(200, 0, 0).stroke_width(3)));
+        if !self.minima.is_empty() {
+            map.draw_series(
+                self.minima
+                    .iter()
+                    .map(|&m| Cross::new(m, 8, RGBColor(200, 0, 0).stroke_width(3))),
+            )?
+            .label(if self.minima.len() > 1 {
+                "global minima"
+            } else {
+                "global minimum"
+            })
+            .legend(|(x, y)| Cross::new((x + 10, y), 6, RGBColor(200, 0, 0).stroke_width(3)));
+        }
         map.configure_series_labels()
             .position(SeriesLabelPosition::LowerRight)
             .label_font((FONT, 14))
@@ -471,14 +502,22 @@ impl Figure for Race {
         // Right: loss against step, log scale.
         let mut loss = ChartBuilder::on(&right)
             .caption(
-                if self.floored {
-                    format!(
-                        "Loss f(x, y) against step (log scale; below {} drawn at the bottom)",
-                        sig3(self.loss_range.start)
-                    )
-                } else {
-                    "Loss f(x, y) against step (log scale)".to_string()
-                },
+                format!(
+                    "{} against step (log scale{})",
+                    if self.loss_offset == 0.0 {
+                        "Loss f(x, y)".to_string()
+                    } else {
+                        format!("f(x, y) − ({})", sig3(self.loss_offset))
+                    },
+                    if self.floored {
+                        format!(
+                            "; below {} drawn at the bottom",
+                            sig3(self.loss_range.start)
+                        )
+                    } else {
+                        String::new()
+                    }
+                ),
                 (FONT, 17),
             )
             .margin(10)
@@ -549,7 +588,10 @@ mod tests {
     fn circle_contours_are_closed_loops_through_the_right_radius() {
         // The quadratic's level ½(x² + 50y²) = c is an ellipse; at y = 0 it crosses x = √(2c).
         let view = [-2.0..2.0, -1.0..1.0];
-        let grid = Grid::sample(TestFunction::Quadratic, &view);
+        let grid = Grid::sample(
+            &Objective::Builtin(nabla_nn::TestFunction::Quadratic),
+            &view,
+        );
         let lines = grid.contour(0.5f64.ln());
         assert_eq!(lines.len(), 1, "one closed ellipse");
         let line = &lines[0];
@@ -563,7 +605,10 @@ mod tests {
     #[test]
     fn levels_are_log_spaced_and_increasing() {
         let view = [-2.0..2.0, -1.0..3.0];
-        let grid = Grid::sample(TestFunction::Rosenbrock, &view);
+        let grid = Grid::sample(
+            &Objective::Builtin(nabla_nn::TestFunction::Rosenbrock),
+            &view,
+        );
         let levels = grid.levels();
         assert_eq!(levels.len(), LEVELS);
         let ratios: Vec<f64> = levels.windows(2).map(|w| w[1] / w[0]).collect();

@@ -2,7 +2,8 @@
 //! final loss, path length and oscillation.
 
 use nabla_nn::optim::OptimizerConfig;
-use nabla_nn::TestFunction;
+
+use super::objective::Objective;
 
 /// One point of a trajectory: after `step` optimizer steps (step 0 is the start).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -50,12 +51,13 @@ pub struct Summary {
     pub oscillation: usize,
 }
 
-/// Runs `config` from `start` for `steps` steps of the analytic gradient of `function`.
+/// Runs `config` from `start` for `steps` steps of the gradient of `objective`.
 ///
 /// # Errors
-/// Any error building the optimizer or taking a step (none for valid configurations).
+/// Any error building the optimizer, taking a step or differentiating a user expression (none
+/// for valid configurations).
 pub fn run(
-    function: TestFunction,
+    objective: &Objective,
     config: OptimizerConfig,
     start: [f64; 2],
     steps: usize,
@@ -63,21 +65,23 @@ pub fn run(
     let mut optimizer = config.build::<f64>()?;
     let mut p = start;
     let mut trajectory = Vec::with_capacity(steps + 1);
+    let (loss, mut grad) = objective.value_and_gradient(p[0], p[1])?;
     trajectory.push(Point {
         step: 0,
         x: p[0],
         y: p[1],
-        loss: function.value(p[0], p[1]),
+        loss,
     });
     let mut diverged_at = None;
     for step in 1..=steps {
-        let g = function.gradient(p[0], p[1]);
-        optimizer.step(&mut [&mut p[..]], &[&g[..]])?;
+        optimizer.step(&mut [&mut p[..]], &[&grad[..]])?;
+        let (loss, g) = objective.value_and_gradient(p[0], p[1])?;
+        grad = g;
         let point = Point {
             step,
             x: p[0],
             y: p[1],
-            loss: function.value(p[0], p[1]),
+            loss,
         };
         trajectory.push(point);
         if !point.is_finite() {
@@ -196,7 +200,8 @@ mod tests {
         let config =
             OptimizerConfig::from_name("sgd", &[("lr", nabla_nn::optim::HyperValue::Number(0.01))])
                 .unwrap();
-        let run = run(TestFunction::Rosenbrock, config, [-1.5, 2.0], 500).unwrap();
+        let objective = Objective::Builtin(nabla_nn::TestFunction::Rosenbrock);
+        let run = run(&objective, config, [-1.5, 2.0], 500).unwrap();
         let step = run.diverged_at.expect("diverges");
         assert_eq!(run.trajectory.len(), step + 1);
         assert!(run.summary(1e-3).final_loss.is_none());
