@@ -227,13 +227,10 @@ pub fn parse(file: &str, text: &str) -> anyhow::Result<Spec> {
     }
     let title = ["name", "description"]
         .iter()
-        .filter_map(|k| object.get(*k))
-        .map(|v| match v {
+        .filter_map(|k| object.get(*k).map(|v| (*k, v)))
+        .map(|(k, v)| match v {
             Value::String(s) => Ok(s.clone()),
-            other => Err(r.err(
-                "name",
-                format!("expected a string, got {}", describe(other)),
-            )),
+            other => Err(r.err(k, format!("expected a string, got {}", describe(other)))),
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
     let title = (!title.is_empty()).then(|| title.join(" — "));
