@@ -230,6 +230,14 @@ pub enum Error {
         /// The number of samples split.
         n_samples: usize,
     },
+    /// A model file that cannot be read, written or used; `problem` says what is wrong.
+    #[error("model file {path}: {problem}")]
+    ModelFile {
+        /// The file's path.
+        path: String,
+        /// What is wrong with it.
+        problem: crate::model_file::ModelFileProblem,
+    },
     /// A sample index outside the data set.
     #[error("sample index {index} is out of range for {n_samples} samples")]
     SampleIndex {

@@ -1,0 +1,288 @@
+//! Model files: a trained [`Mlp`](crate::layers::Mlp) with everything needed to predict, as safetensors.
+//!
+//! The tensors are named exactly as PyTorch's `state_dict` names the equivalent
+//! `nn.Sequential(Linear, Act, [Dropout], Linear, …, Linear)` — `0.weight` `[out, in]`,
+//! `0.bias` `[out]`, then `2.*` (or `3.*` when dropout sits between) — in the dtype the model was
+//! trained in (F32 or F64). The file's `__metadata__` holds the architecture, the feature names
+//! and the training split's standardisation, and the target (name, kind, class names, regression
+//! scaling); [`metadata`] lists the keys. So a file PyTorch writes with
+//! `safetensors.torch.save_file(model.state_dict(), path, metadata=…)` loads here and predicts
+//! identically, and a file nabla writes loads in PyTorch with
+//! `model.load_state_dict(safetensors.torch.load_file(path))`.
+//!
+//! Writes are atomic (a temporary file in the same folder, then a rename), so a failed save
+//! never leaves a half-written file or clobbers an existing one. Reading checks everything — the
+//! safetensors framing, every metadata key, tensor names, dtypes, shapes and finiteness — and
+//! reports the first fault as [`Error::ModelFile`] naming the file; no input makes it panic.
+//!
+//! ```
+//! use nabla_nn::data::Standardizer;
+//! use nabla_nn::layers::{Mlp, MlpConfig};
+//! use nabla_nn::model_file::{Model, Network, TargetInfo};
+//! use nabla_nn::train::Objective;
+//!
+//! let mlp = Mlp::<f32>::new(&MlpConfig { widths: vec![2, 4, 3], ..MlpConfig::default() }, 0).unwrap();
+//! let names = vec!["x".to_string(), "y".to_string()];
+//! let scaler = Standardizer::from_parts(names, vec![0.0, 1.0], vec![1.0, 2.0]).unwrap();
+//! let classes = vec!["a".to_string(), "b".to_string(), "c".to_string()];
+//! let target = TargetInfo::new("label".into(), Objective::Classes { classes: 3 }, classes).unwrap();
+//! let model = Model::new(Network::from_mlp(&mlp), scaler, target).unwrap();
+//! let bytes = model.to_bytes().unwrap();
+//! let back = Model::from_bytes("in memory", &bytes).unwrap();
+//! assert_eq!(back, model);
+//! assert_eq!(back.network().parameter_names(), ["0.weight", "0.bias", "2.weight", "2.bias"]);
+//! ```
+
+pub mod metadata;
+mod network;
+mod predict;
+mod problem;
+
+use std::io::Write;
+use std::path::Path;
+
+use safetensors::tensor::TensorView;
+use safetensors::SafeTensors;
+
+pub use network::Network;
+pub use predict::{McDropout, McRow, Prediction};
+pub use problem::ModelFileProblem;
+
+use crate::data::{Standardizer, TaskKind};
+use crate::train::Objective;
+use crate::{Error, Result};
+
+/// What a model predicts: the target's name, its objective (kind and regression scaling) and its
+/// class names.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TargetInfo {
+    /// The target column's name.
+    pub name: String,
+    /// The training objective; for regression it holds the mean and standard deviation that map
+    /// the network's output back to the target's units (`y = out · std + mean`).
+    pub objective: Objective,
+    /// The class names by label (binary: the negative class, then the positive one; regression:
+    /// none).
+    pub classes: Vec<String>,
+}
+
+impl TargetInfo {
+    /// Checks that the class names fit the objective.
+    ///
+    /// # Errors
+    /// A message when `classes` has the wrong length for the objective (k names for k classes,
+    /// two for binary, none for regression) or repeats a name.
+    pub fn new(
+        name: String,
+        objective: Objective,
+        classes: Vec<String>,
+    ) -> std::result::Result<TargetInfo, String> {
+        let needed = match objective {
+            Objective::Classes { classes } => classes,
+            Objective::Binary => 2,
+            Objective::Regression { .. } => 0,
+        };
+        if classes.len() != needed {
+            return Err(format!(
+                "a {} target needs {needed} class names, found {}",
+                kind_of(objective),
+                classes.len()
+            ));
+        }
+        if needed == 0 && matches!(objective, Objective::Classes { .. }) {
+            return Err("a classes target needs at least one class".to_string());
+        }
+        if let Some((i, c)) = classes
+            .iter()
+            .enumerate()
+            .find(|(i, c)| classes[..*i].contains(c))
+        {
+            return Err(format!("class name \"{c}\" repeats (position {i})"));
+        }
+        Ok(TargetInfo {
+            name,
+            objective,
+            classes,
+        })
+    }
+
+    /// The task kind.
+    pub fn kind(&self) -> TaskKind {
+        kind_of(self.objective)
+    }
+}
+
+fn kind_of(objective: Objective) -> TaskKind {
+    match objective {
+        Objective::Classes { .. } => TaskKind::Classes,
+        Objective::Binary => TaskKind::Binary,
+        Objective::Regression { .. } => TaskKind::Regression,
+    }
+}
+
+/// A trained network with its feature standardisation and target: what a model file holds.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Model {
+    network: Network,
+    standardizer: Standardizer,
+    target: TargetInfo,
+}
+
+impl Model {
+    /// Bundles a network with the standardisation of its inputs and its target.
+    ///
+    /// # Errors
+    /// [`Error::DataShape`] when the network's input width differs from the number of features
+    /// or its output width from what the target needs.
+    pub fn new(network: Network, standardizer: Standardizer, target: TargetInfo) -> Result<Model> {
+        let widths = network.widths();
+        let checks = [
+            (
+                "model inputs (one per feature)",
+                standardizer.feature_names().len(),
+                widths[0],
+            ),
+            (
+                "model outputs (as the target needs)",
+                target.objective.outputs(),
+                widths[widths.len() - 1],
+            ),
+        ];
+        for (what, expected, found) in checks {
+            if expected != found {
+                return Err(Error::DataShape {
+                    what: what.to_string(),
+                    expected,
+                    found,
+                });
+            }
+        }
+        Ok(Model {
+            network,
+            standardizer,
+            target,
+        })
+    }
+
+    /// The network.
+    pub fn network(&self) -> &Network {
+        &self.network
+    }
+
+    /// The standardisation applied to the features before the network.
+    pub fn standardizer(&self) -> &Standardizer {
+        &self.standardizer
+    }
+
+    /// The feature names, in the network's input order.
+    pub fn feature_names(&self) -> &[String] {
+        self.standardizer.feature_names()
+    }
+
+    /// The target.
+    pub fn target(&self) -> &TargetInfo {
+        &self.target
+    }
+
+    /// The file's bytes: safetensors with the metadata of [`metadata`].
+    ///
+    /// # Errors
+    /// [`Error::ModelFile`] (with the path `"model"`) if safetensors refuses to serialise, which
+    /// does not happen for a valid model.
+    pub fn to_bytes(&self) -> Result<Vec<u8>> {
+        let tensors = self.network.encode();
+        let views = tensors
+            .iter()
+            .map(|(name, dtype, shape, data)| {
+                TensorView::new(*dtype, shape.clone(), data).map(|v| (name.clone(), v))
+            })
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .and_then(|views| {
+                let meta = metadata::encode(
+                    &self.network.widths(),
+                    self.network.activation(),
+                    self.network.dropout(),
+                    &self.standardizer,
+                    &self.target,
+                );
+                safetensors::serialize(views, Some(meta))
+            });
+        views.map_err(|e| Error::ModelFile {
+            path: "model".to_string(),
+            problem: ModelFileProblem::Safetensors(e),
+        })
+    }
+
+    /// Reads a model from a file's bytes; `path` names the file in errors.
+    ///
+    /// # Errors
+    /// [`Error::ModelFile`] naming `path` and the first fault found.
+    pub fn from_bytes(path: &str, bytes: &[u8]) -> Result<Model> {
+        let fail = |problem| Error::ModelFile {
+            path: path.to_string(),
+            problem,
+        };
+        let file =
+            SafeTensors::deserialize(bytes).map_err(|e| fail(ModelFileProblem::Safetensors(e)))?;
+        let (_, header) = SafeTensors::read_metadata(bytes)
+            .map_err(|e| fail(ModelFileProblem::Safetensors(e)))?;
+        let decoded = metadata::decode(header.metadata().as_ref()).map_err(fail)?;
+        let network = Network::decode(&file, &decoded.widths, decoded.activation, decoded.dropout)
+            .map_err(fail)?;
+        Model::new(network, decoded.standardizer, decoded.target).map_err(|e| {
+            fail(ModelFileProblem::Inconsistent {
+                reason: e.to_string(),
+            })
+        })
+    }
+
+    /// Reads a model file.
+    ///
+    /// # Errors
+    /// [`Error::ModelFile`] naming the file: it cannot be read, or as [`Model::from_bytes`].
+    pub fn load(path: impl AsRef<Path>) -> Result<Model> {
+        let path = path.as_ref();
+        let bytes = std::fs::read(path).map_err(|e| Error::ModelFile {
+            path: path.display().to_string(),
+            problem: ModelFileProblem::Read(e),
+        })?;
+        Model::from_bytes(&path.display().to_string(), &bytes)
+    }
+
+    /// Writes the model to `path` atomically: the bytes go to a temporary file in the same
+    /// folder, which is then renamed over `path`. On failure the temporary file is removed and
+    /// any existing file at `path` is left as it was.
+    ///
+    /// # Errors
+    /// [`Error::ModelFile`] naming `path` when the file cannot be written.
+    pub fn save(&self, path: impl AsRef<Path>) -> Result<()> {
+        let path = path.as_ref();
+        let bytes = self.to_bytes()?;
+        write_atomic(path, &bytes).map_err(|e| Error::ModelFile {
+            path: path.display().to_string(),
+            problem: ModelFileProblem::Write(e),
+        })
+    }
+}
+
+fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    let name = path
+        .file_name()
+        .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a file path"))?;
+    let tmp = dir.join(format!(
+        ".{}.tmp{}",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    let result = std::fs::File::create(&tmp)
+        .and_then(|mut f| f.write_all(bytes).and_then(|()| f.sync_all()))
+        .and_then(|()| std::fs::rename(&tmp, path));
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
