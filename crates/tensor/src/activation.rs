@@ -417,7 +417,7 @@ impl Activation {
     /// # Errors
     /// [`Error::UnknownActivation`] for a name not in [`ACTIVATION_NAMES`];
     /// [`Error::UnexpectedParameter`] when a parameter is given to a function that does not take
-    /// it (including `beta` for `silu`, whose β is fixed at 1);
+    /// it (including a `beta` other than 1 for `silu`, whose β is fixed at 1);
     /// [`Error::InvalidParameter`] for a parameter that is NaN or infinite, or a softplus β of 0.
     ///
     /// ```
@@ -431,7 +431,9 @@ impl Activation {
     /// ```
     pub fn parse(name: &str, alpha: Option<f64>, beta: Option<f64>) -> Result<Activation> {
         let takes_alpha = matches!(name, "leaky_relu" | "elu");
-        let takes_beta = matches!(name, "swish" | "softplus");
+        // silu is swish with β fixed at 1: `--beta 1` restates it, any other β contradicts it.
+        let takes_beta =
+            matches!(name, "swish" | "softplus") || (name == "silu" && beta == Some(1.0));
         if !ACTIVATION_NAMES.contains(&name) {
             return Err(Error::UnknownActivation {
                 name: name.to_string(),
@@ -1214,6 +1216,10 @@ mod tests {
             Activation::parse("silu", None, Some(2.0)),
             Err(Error::UnexpectedParameter { .. })
         ));
+        assert_eq!(
+            Activation::parse("silu", None, Some(1.0)).unwrap(),
+            Activation::Swish { beta: 1.0 }
+        );
         assert!(matches!(
             Activation::parse("swish", Some(1.0), None),
             Err(Error::UnexpectedParameter { .. })

@@ -137,6 +137,17 @@ fn parameters_and_defaults() {
     let v = nabla_json(&["activation", "silu", "--at", "1", "--format", "json"]);
     assert_eq!(v["name"], "swish");
     assert_eq!(v["params"]["beta"], 1.0);
+    let restated = nabla_json(&[
+        "activation",
+        "silu",
+        "--beta",
+        "1",
+        "--at",
+        "1",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(restated, v);
 }
 
 #[test]
