@@ -22,8 +22,14 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Time the reference training workloads (for comparisons with PyTorch).
+    Bench(commands::bench::BenchArgs),
     /// Train a network on an embedded data set or a CSV file (the default: digits, 64-64-10).
     Train(commands::train::TrainArgs),
+    /// Predict with a saved model: class and probabilities, or value, per row of a CSV file.
+    Predict(commands::predict::PredictArgs),
+    /// Evaluate a saved model on labelled rows: loss, accuracy or MSE and R².
+    Eval(commands::eval::EvalArgs),
     /// A worked forward and backward pass for a small network, as a textbook shows it.
     Backprop(commands::backprop::BackpropArgs),
     /// An activation function's values and derivatives at given points (PyTorch's definitions).
@@ -37,7 +43,10 @@ enum Command {
 
 fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
+        Command::Bench(args) => commands::bench::run(&args),
         Command::Train(args) => commands::train::run(&args),
+        Command::Predict(args) => commands::predict::run(&args),
+        Command::Eval(args) => commands::eval::run(&args),
         Command::Backprop(args) => commands::backprop::run(&args),
         Command::Activation(args) => commands::activation::run(&args),
         Command::Optimize(args) => commands::optimize::run(&args),

@@ -2,6 +2,9 @@
 
 pub mod backprop;
 pub mod activation;
+pub mod eval;
 pub mod optimize;
+pub mod predict;
 pub mod regress;
 pub mod train;
+pub mod bench;

@@ -209,34 +209,30 @@ impl<T: Float> Optimizer<T> for Adam<T> {
         let one_minus_beta1 = T::from_f64(1.0 - c.beta1);
         let beta2 = T::from_f64(c.beta2);
         let one_minus_beta2 = T::from_f64(1.0 - c.beta2);
-        let eps = T::from_f64(c.eps);
+        let k = Constants {
+            decoupled_decay: (c.weight_decay != 0.0 && self.decoupled).then_some(decay),
+            coupled_decay: (c.weight_decay != 0.0 && !self.decoupled).then_some(wd),
+            one_minus_beta1,
+            beta2,
+            one_minus_beta2,
+            bias_correction2_sqrt,
+            neg_step_size,
+            eps: T::from_f64(c.eps),
+        };
         for (i, (param, grad)) in params.iter_mut().zip(grads).enumerate() {
-            for (j, (p, &g0)) in param.iter_mut().zip(grad.iter()).enumerate() {
-                let mut g = g0;
-                if c.weight_decay != 0.0 {
-                    if self.decoupled {
-                        *p *= decay;
-                    } else {
-                        g = wd.mul_add(*p, g);
-                    }
-                }
-                let m = &mut self.exp_avg[i][j];
-                *m = lerp(*m, g, one_minus_beta1);
-                let v = &mut self.exp_avg_sq[i][j];
-                *v = (one_minus_beta2 * g).mul_add(g, *v * beta2);
-                let second = if c.amsgrad {
-                    let vmax = &mut self.max_exp_avg_sq[i][j];
-                    // torch.maximum propagates NaN.
-                    if v.is_nan() || *v > *vmax {
-                        *vmax = *v;
-                    }
-                    *vmax
-                } else {
-                    *v
-                };
-                let denom = second.sqrt() / bias_correction2_sqrt + eps;
-                *p += neg_step_size * *m / denom;
-            }
+            let max = if c.amsgrad {
+                Some(&mut self.max_exp_avg_sq[i][..])
+            } else {
+                None
+            };
+            update(
+                &k,
+                param,
+                grad,
+                &mut self.exp_avg[i],
+                &mut self.exp_avg_sq[i],
+                max,
+            );
         }
         Ok(())
     }
@@ -320,5 +316,91 @@ mod tests {
         }
         .build::<f64>()
         .is_err());
+    }
+}
+
+/// The per-step constants of one Adam update.
+struct Constants<T> {
+    decoupled_decay: Option<T>,
+    coupled_decay: Option<T>,
+    one_minus_beta1: T,
+    beta2: T,
+    one_minus_beta2: T,
+    bias_correction2_sqrt: T,
+    neg_step_size: T,
+    eps: T,
+}
+
+/// Updates one parameter tensor, compiled with FMA instructions where the CPU has them (the
+/// fused multiply-adds are exactly rounded either way, so results do not depend on the CPU).
+fn update<T: Float>(
+    k: &Constants<T>,
+    p: &mut [T],
+    g: &[T],
+    m: &mut [T],
+    v: &mut [T],
+    max: Option<&mut [T]>,
+) {
+    #[cfg(target_arch = "x86_64")]
+    if std::is_x86_feature_detected!("fma") && std::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU supports the features the function is compiled for.
+        unsafe { update_fma(k, p, g, m, v, max) };
+        return;
+    }
+    update_portable(k, p, g, m, v, max);
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn update_fma<T: Float>(
+    k: &Constants<T>,
+    p: &mut [T],
+    g: &[T],
+    m: &mut [T],
+    v: &mut [T],
+    max: Option<&mut [T]>,
+) {
+    update_portable(k, p, g, m, v, max);
+}
+
+/// PyTorch's single-tensor Adam, element by element.
+#[inline(always)]
+fn update_portable<T: Float>(
+    k: &Constants<T>,
+    p: &mut [T],
+    g: &[T],
+    m: &mut [T],
+    v: &mut [T],
+    max: Option<&mut [T]>,
+) {
+    let mut max = max;
+    for (j, (((p, &g0), m), v)) in p
+        .iter_mut()
+        .zip(g)
+        .zip(m.iter_mut())
+        .zip(v.iter_mut())
+        .enumerate()
+    {
+        let mut g = g0;
+        if let Some(decay) = k.decoupled_decay {
+            *p *= decay;
+        }
+        if let Some(wd) = k.coupled_decay {
+            g = wd.mul_add(*p, g);
+        }
+        *m = lerp(*m, g, k.one_minus_beta1);
+        *v = (k.one_minus_beta2 * g).mul_add(g, *v * k.beta2);
+        let second = match max.as_deref_mut() {
+            Some(vmax) => {
+                // torch.maximum propagates NaN.
+                if v.is_nan() || *v > vmax[j] {
+                    vmax[j] = *v;
+                }
+                vmax[j]
+            }
+            None => *v,
+        };
+        let denom = second.sqrt() / k.bias_correction2_sqrt + k.eps;
+        *p += k.neg_step_size * *m / denom;
     }
 }

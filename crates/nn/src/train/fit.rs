@@ -16,7 +16,7 @@ use super::{evaluate, Metrics, Objective};
 use crate::data::Batches;
 use crate::init;
 use crate::layers::Mlp;
-use crate::optim::{clip_grad_norm, LrSchedule, LrScheduler, OptimizerConfig};
+use crate::optim::{clip_grad_norm, LrSchedule, LrScheduler, Optimizer, OptimizerConfig};
 use crate::{Error, Result};
 
 /// How to train.
@@ -137,7 +137,7 @@ pub fn fit<T: Float>(
         for (b, indices) in batches.iter().enumerate() {
             let xb = x.index_select(0, indices)?;
             let yb = y.index_select(0, indices)?;
-            let (loss, mut grads) = step_gradients(model, objective, xb, yb, &mut rng)?;
+            let loss = train_step(model, optimizer.as_mut(), objective, xb, yb, config.clip_norm, &mut rng)?;
             if !loss.is_finite() {
                 return Err(Error::Diverged {
                     epoch,
@@ -146,17 +146,6 @@ pub fn fit<T: Float>(
                 });
             }
             loss_sum += loss;
-            if let Some(max_norm) = config.clip_norm {
-                let mut slices: Vec<&mut [T]> = grads.iter_mut().map(Tensor::data_mut).collect();
-                clip_grad_norm(&mut slices, max_norm)?;
-            }
-            let grad_slices: Vec<&[T]> = grads.iter().map(Tensor::data).collect();
-            let mut params: Vec<&mut [T]> = model
-                .parameters_mut()
-                .into_iter()
-                .map(Tensor::data_mut)
-                .collect();
-            optimizer.step(&mut params, &grad_slices)?;
             let elapsed = epoch_start.elapsed().as_secs_f64().max(1e-9);
             on_event(Event::Batch {
                 epoch,
@@ -228,6 +217,39 @@ fn check(config: &TrainConfig, has_validation: bool) -> Result<()> {
         ));
     }
     Ok(())
+}
+
+/// One training step on the mini-batch `(xb, yb)`: forward, backward, optional clipping by
+/// global norm, optimizer update. Returns the batch loss; a non-finite loss leaves the weights
+/// untouched.
+///
+/// # Errors
+/// Shape errors when the batch does not fit the model; optimizer errors.
+pub fn train_step<T: Float>(
+    model: &mut Mlp<T>,
+    optimizer: &mut dyn Optimizer<T>,
+    objective: Objective,
+    xb: Tensor<T>,
+    yb: Tensor<T>,
+    clip_norm: Option<f64>,
+    rng: &mut rand_chacha::ChaCha8Rng,
+) -> Result<f64> {
+    let (loss, mut grads) = step_gradients(model, objective, xb, yb, rng)?;
+    if !loss.is_finite() {
+        return Ok(loss);
+    }
+    if let Some(max_norm) = clip_norm {
+        let mut slices: Vec<&mut [T]> = grads.iter_mut().map(Tensor::data_mut).collect();
+        clip_grad_norm(&mut slices, max_norm)?;
+    }
+    let grad_slices: Vec<&[T]> = grads.iter().map(Tensor::data).collect();
+    let mut params: Vec<&mut [T]> = model
+        .parameters_mut()
+        .into_iter()
+        .map(Tensor::data_mut)
+        .collect();
+    optimizer.step(&mut params, &grad_slices)?;
+    Ok(loss)
 }
 
 /// One forward and backward pass on a fresh tape: the batch loss and the gradient of every

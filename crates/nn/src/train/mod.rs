@@ -26,6 +26,6 @@ mod fit;
 mod metrics;
 mod objective;
 
-pub use fit::{fit, EpochReport, Event, FitReport, TrainConfig};
+pub use fit::{fit, train_step, EpochReport, Event, FitReport, TrainConfig};
 pub use metrics::{evaluate, metrics_of, Metrics};
 pub use objective::Objective;

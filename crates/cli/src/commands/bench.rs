@@ -1,0 +1,186 @@
+//! `nabla bench`: times the reference training workloads (see `nabla_nn::workload`) and reports
+//! medians, extremes and peak memory, for `bench/compare.py` and for users checking their machine.
+//!
+//! ```text
+//! nabla bench [--workload mlp784_b128,mlp784_b32,tiny221,digits_epoch] [--threads N]
+//!             [--repeats 5] [--seconds 1.0] [--dtype f32|f64] [--format text|json]
+//! ```
+//! Each repetition runs whole units (steps, or epochs for `digits_epoch`) for at least
+//! `--seconds`, after one warm-up repetition; the reported rate is rows (samples) per second.
+
+use std::fmt::Write as _;
+use std::time::Instant;
+
+use anyhow::{bail, Context};
+use clap::Args;
+use nabla_nn::workload::{Workload, WorkloadRunner};
+use nabla_tensor::Float;
+use serde_json::{json, Value};
+
+use super::train::Dtype;
+use crate::output::{self, CommonArgs, Format};
+
+/// `nabla bench` flags.
+#[derive(Args, Debug)]
+pub struct BenchArgs {
+    /// Workloads, comma-separated: mlp784_b128, mlp784_b32 (any batch), tiny221, digits_epoch.
+    #[arg(long, default_value = "mlp784_b128,mlp784_b32,tiny221,digits_epoch")]
+    pub workload: String,
+    /// Worker threads for matrix products (default: all cores).
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Timed repetitions per workload (after one warm-up).
+    #[arg(long, default_value_t = 5)]
+    pub repeats: usize,
+    /// Minimum seconds per repetition.
+    #[arg(long, default_value_t = 1.0)]
+    pub seconds: f64,
+    /// The element type.
+    #[arg(long, value_enum, default_value_t = Dtype::F32)]
+    pub dtype: Dtype,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+struct Timing {
+    workload: String,
+    rows_per_unit: usize,
+    /// Seconds per unit, one entry per repetition.
+    unit_seconds: Vec<f64>,
+}
+
+impl Timing {
+    fn sorted(&self) -> Vec<f64> {
+        let mut v = self.unit_seconds.clone();
+        v.sort_by(f64::total_cmp);
+        v
+    }
+    fn median(&self) -> f64 {
+        let v = self.sorted();
+        let n = v.len();
+        if n % 2 == 1 {
+            v[n / 2]
+        } else {
+            (v[n / 2 - 1] + v[n / 2]) / 2.0
+        }
+    }
+}
+
+/// Runs `nabla bench`.
+pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
+    if args.repeats == 0 || !(args.seconds > 0.0) {
+        bail!("--repeats and --seconds must be positive");
+    }
+    if let Some(threads) = args.threads {
+        if threads == 0 {
+            bail!("--threads: give at least 1");
+        }
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build_global()
+            .context("--threads: the thread pool is already set up")?;
+    }
+    let workloads = args
+        .workload
+        .split(',')
+        .map(|name| {
+            Workload::parse(name.trim())
+                .with_context(|| format!("--workload: unknown workload '{name}'"))
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let mut timings = Vec::new();
+    for workload in workloads {
+        let timing = match args.dtype {
+            Dtype::F32 => time::<f32>(workload, args)?,
+            Dtype::F64 => time::<f64>(workload, args)?,
+        };
+        timings.push(timing);
+    }
+    let threads = rayon::current_num_threads();
+    let peak_rss_mib = peak_rss_kib().map(|k| k as f64 / 1024.0);
+    match args.common.format {
+        Format::Json => output::print_json(&to_json(&timings, threads, peak_rss_mib, args)),
+        _ => output::print_text(&to_text(&timings, threads, peak_rss_mib)),
+    }
+}
+
+fn time<T: Float>(workload: Workload, args: &BenchArgs) -> anyhow::Result<Timing> {
+    let mut runner = WorkloadRunner::<T>::new(workload, 0)?;
+    let mut unit_seconds = Vec::with_capacity(args.repeats);
+    for repetition in 0..=args.repeats {
+        let start = Instant::now();
+        let mut units = 0usize;
+        while units == 0 || start.elapsed().as_secs_f64() < args.seconds {
+            let loss = runner.run_unit()?;
+            if !loss.is_finite() {
+                bail!("{}: the loss became {loss}", workload.name());
+            }
+            units += 1;
+        }
+        if repetition > 0 {
+            unit_seconds.push(start.elapsed().as_secs_f64() / units as f64);
+        }
+    }
+    Ok(Timing {
+        workload: workload.name(),
+        rows_per_unit: runner.rows_per_unit(),
+        unit_seconds,
+    })
+}
+
+/// The process's peak resident memory in KiB (Linux: `VmHWM` in /proc/self/status).
+fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+fn to_json(
+    timings: &[Timing],
+    threads: usize,
+    peak_rss_mib: Option<f64>,
+    args: &BenchArgs,
+) -> Value {
+    let rows: Vec<Value> = timings
+        .iter()
+        .map(|t| {
+            let sorted = t.sorted();
+            json!({
+                "workload": t.workload,
+                "rows_per_unit": t.rows_per_unit,
+                "unit_seconds": { "median": t.median(), "min": sorted[0], "max": sorted[sorted.len() - 1], "all": t.unit_seconds },
+                "rows_per_second": t.rows_per_unit as f64 / t.median(),
+            })
+        })
+        .collect();
+    json!({
+        "dtype": match args.dtype { Dtype::F32 => "float32", Dtype::F64 => "float64" },
+        "threads": threads,
+        "repeats": args.repeats,
+        "peak_rss_mib": peak_rss_mib,
+        "workloads": rows,
+    })
+}
+
+fn to_text(timings: &[Timing], threads: usize, peak_rss_mib: Option<f64>) -> String {
+    let mut s = format!(
+        "{threads} thread(s)\n{:<16} {:>14} {:>14} {:>14} {:>14}\n",
+        "workload", "median/unit", "min", "max", "rows/s"
+    );
+    for t in timings {
+        let sorted = t.sorted();
+        let _ = writeln!(
+            s,
+            "{:<16} {:>12.3}µs {:>12.3}µs {:>12.3}µs {:>14.0}",
+            t.workload,
+            t.median() * 1e6,
+            sorted[0] * 1e6,
+            sorted[sorted.len() - 1] * 1e6,
+            t.rows_per_unit as f64 / t.median()
+        );
+    }
+    if let Some(mib) = peak_rss_mib {
+        let _ = writeln!(s, "peak RSS {mib:.1} MiB");
+    }
+    s
+}
