@@ -5,7 +5,6 @@ mod error;
 pub mod init;
 pub mod layers;
 pub mod model_file;
-pub mod multitask;
 pub mod optim;
 mod test_functions;
 pub mod train;
