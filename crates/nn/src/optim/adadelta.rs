@@ -117,20 +117,21 @@ impl<T: Float> Optimizer<T> for Adadelta<T> {
         let rho = T::from_f64(c.rho);
         let one_minus_rho = T::from_f64(1.0 - c.rho);
         let eps = T::from_f64(c.eps);
+        let k = Constants {
+            decay: (c.weight_decay != 0.0).then_some(wd),
+            rho,
+            one_minus_rho,
+            eps,
+            neg_lr,
+        };
         for (i, (param, grad)) in params.iter_mut().zip(grads).enumerate() {
-            for (j, (p, &g0)) in param.iter_mut().zip(grad.iter()).enumerate() {
-                let mut g = g0;
-                if c.weight_decay != 0.0 {
-                    g = wd.mul_add(*p, g);
-                }
-                let v = &mut self.square_avg[i][j];
-                *v = (one_minus_rho * g).mul_add(g, *v * rho);
-                let std = (*v + eps).sqrt();
-                let u = &mut self.acc_delta[i][j];
-                let delta = (*u + eps).sqrt() / std * g;
-                *u = (one_minus_rho * delta).mul_add(delta, *u * rho);
-                *p = neg_lr.mul_add(delta, *p);
-            }
+            update(
+                &k,
+                param,
+                grad,
+                &mut self.square_avg[i],
+                &mut self.acc_delta[i],
+            );
         }
         Ok(())
     }
@@ -141,6 +142,49 @@ impl<T: Float> Optimizer<T> for Adadelta<T> {
 
     fn set_learning_rate(&mut self, lr: f64) {
         self.config.lr = lr;
+    }
+}
+
+/// The per-step constants of one Adadelta update.
+struct Constants<T> {
+    decay: Option<T>,
+    rho: T,
+    one_minus_rho: T,
+    eps: T,
+    neg_lr: T,
+}
+
+/// Updates one parameter slice, compiled with FMA instructions where the CPU has them (the
+/// fused multiply-adds are exactly rounded either way, so results do not depend on the CPU).
+fn update<T: Float>(k: &Constants<T>, p: &mut [T], g: &[T], v: &mut [T], u: &mut [T]) {
+    #[cfg(target_arch = "x86_64")]
+    if std::is_x86_feature_detected!("fma") && std::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU supports the features `update_fma` is compiled for.
+        unsafe { update_fma(k, p, g, v, u) };
+        return;
+    }
+    update_portable(k, p, g, v, u);
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn update_fma<T: Float>(k: &Constants<T>, p: &mut [T], g: &[T], v: &mut [T], u: &mut [T]) {
+    update_portable(k, p, g, v, u);
+}
+
+/// PyTorch's single-tensor Adadelta, element by element.
+#[inline(always)]
+fn update_portable<T: Float>(k: &Constants<T>, p: &mut [T], g: &[T], v: &mut [T], u: &mut [T]) {
+    for (((p, &g0), v), u) in p.iter_mut().zip(g).zip(v.iter_mut()).zip(u.iter_mut()) {
+        let mut g = g0;
+        if let Some(wd) = k.decay {
+            g = wd.mul_add(*p, g);
+        }
+        *v = (k.one_minus_rho * g).mul_add(g, *v * k.rho);
+        let std = (*v + k.eps).sqrt();
+        let delta = (*u + k.eps).sqrt() / std * g;
+        *u = (k.one_minus_rho * delta).mul_add(delta, *u * k.rho);
+        *p = k.neg_lr.mul_add(delta, *p);
     }
 }
 

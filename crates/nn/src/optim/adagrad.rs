@@ -112,17 +112,13 @@ impl<T: Float> Optimizer<T> for Adagrad<T> {
         let neg_clr = T::from_f64(-clr);
         let wd = T::from_f64(c.weight_decay);
         let eps = T::from_f64(c.eps);
+        let k = Constants {
+            decay: (c.weight_decay != 0.0).then_some(wd),
+            neg_clr,
+            eps,
+        };
         for (i, (param, grad)) in params.iter_mut().zip(grads).enumerate() {
-            for (j, (p, &g0)) in param.iter_mut().zip(grad.iter()).enumerate() {
-                let mut g = g0;
-                if c.weight_decay != 0.0 {
-                    g = wd.mul_add(*p, g);
-                }
-                let s = &mut self.sum[i][j];
-                *s = g.mul_add(g, *s);
-                let std = s.sqrt() + eps;
-                *p += neg_clr * g / std;
-            }
+            update(&k, param, grad, &mut self.sum[i]);
         }
         Ok(())
     }
@@ -133,6 +129,45 @@ impl<T: Float> Optimizer<T> for Adagrad<T> {
 
     fn set_learning_rate(&mut self, lr: f64) {
         self.config.lr = lr;
+    }
+}
+
+/// The per-step constants of one Adagrad update.
+struct Constants<T> {
+    decay: Option<T>,
+    neg_clr: T,
+    eps: T,
+}
+
+/// Updates one parameter slice, compiled with FMA instructions where the CPU has them (the
+/// fused multiply-adds are exactly rounded either way, so results do not depend on the CPU).
+fn update<T: Float>(k: &Constants<T>, p: &mut [T], g: &[T], sum: &mut [T]) {
+    #[cfg(target_arch = "x86_64")]
+    if std::is_x86_feature_detected!("fma") && std::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU supports the features `update_fma` is compiled for.
+        unsafe { update_fma(k, p, g, sum) };
+        return;
+    }
+    update_portable(k, p, g, sum);
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn update_fma<T: Float>(k: &Constants<T>, p: &mut [T], g: &[T], sum: &mut [T]) {
+    update_portable(k, p, g, sum);
+}
+
+/// PyTorch's single-tensor Adagrad, element by element.
+#[inline(always)]
+fn update_portable<T: Float>(k: &Constants<T>, p: &mut [T], g: &[T], sum: &mut [T]) {
+    for ((p, &g0), s) in p.iter_mut().zip(g).zip(sum.iter_mut()) {
+        let mut g = g0;
+        if let Some(wd) = k.decay {
+            g = wd.mul_add(*p, g);
+        }
+        *s = g.mul_add(g, *s);
+        let std = s.sqrt() + k.eps;
+        *p += k.neg_clr * g / std;
     }
 }
 

@@ -135,20 +135,24 @@ impl<T: Float> Optimizer<T> for NAdam<T> {
         let beta2 = T::from_f64(c.beta2);
         let one_minus_beta2 = T::from_f64(1.0 - c.beta2);
         let eps = T::from_f64(c.eps);
+        let k = Constants {
+            decay: (c.weight_decay != 0.0).then_some(wd),
+            one_minus_beta1,
+            beta2,
+            one_minus_beta2,
+            bias_correction2,
+            eps,
+            grad_coef,
+            avg_coef,
+        };
         for (i, (param, grad)) in params.iter_mut().zip(grads).enumerate() {
-            for (j, (p, &g0)) in param.iter_mut().zip(grad.iter()).enumerate() {
-                let mut g = g0;
-                if c.weight_decay != 0.0 {
-                    g = wd.mul_add(*p, g);
-                }
-                let m = &mut self.exp_avg[i][j];
-                *m = lerp(*m, g, one_minus_beta1);
-                let v = &mut self.exp_avg_sq[i][j];
-                *v = (one_minus_beta2 * g).mul_add(g, *v * beta2);
-                let denom = (*v / bias_correction2).sqrt() + eps;
-                *p += grad_coef * g / denom;
-                *p += avg_coef * *m / denom;
-            }
+            update(
+                &k,
+                param,
+                grad,
+                &mut self.exp_avg[i],
+                &mut self.exp_avg_sq[i],
+            );
         }
         Ok(())
     }
@@ -159,6 +163,52 @@ impl<T: Float> Optimizer<T> for NAdam<T> {
 
     fn set_learning_rate(&mut self, lr: f64) {
         self.config.lr = lr;
+    }
+}
+
+/// The per-step constants of one NAdam update.
+struct Constants<T> {
+    decay: Option<T>,
+    one_minus_beta1: T,
+    beta2: T,
+    one_minus_beta2: T,
+    bias_correction2: T,
+    eps: T,
+    grad_coef: T,
+    avg_coef: T,
+}
+
+/// Updates one parameter slice, compiled with FMA instructions where the CPU has them (the
+/// fused multiply-adds are exactly rounded either way, so results do not depend on the CPU).
+fn update<T: Float>(k: &Constants<T>, p: &mut [T], g: &[T], m: &mut [T], v: &mut [T]) {
+    #[cfg(target_arch = "x86_64")]
+    if std::is_x86_feature_detected!("fma") && std::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU supports the features `update_fma` is compiled for.
+        unsafe { update_fma(k, p, g, m, v) };
+        return;
+    }
+    update_portable(k, p, g, m, v);
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn update_fma<T: Float>(k: &Constants<T>, p: &mut [T], g: &[T], m: &mut [T], v: &mut [T]) {
+    update_portable(k, p, g, m, v);
+}
+
+/// PyTorch's single-tensor NAdam, element by element.
+#[inline(always)]
+fn update_portable<T: Float>(k: &Constants<T>, p: &mut [T], g: &[T], m: &mut [T], v: &mut [T]) {
+    for (((p, &g0), m), v) in p.iter_mut().zip(g).zip(m.iter_mut()).zip(v.iter_mut()) {
+        let mut g = g0;
+        if let Some(wd) = k.decay {
+            g = wd.mul_add(*p, g);
+        }
+        *m = lerp(*m, g, k.one_minus_beta1);
+        *v = (k.one_minus_beta2 * g).mul_add(g, *v * k.beta2);
+        let denom = (*v / k.bias_correction2).sqrt() + k.eps;
+        *p += k.grad_coef * g / denom;
+        *p += k.avg_coef * *m / denom;
     }
 }
 

@@ -136,26 +136,25 @@ impl<T: Float> Optimizer<T> for RAdam<T> {
         let beta2 = T::from_f64(c.beta2);
         let one_minus_beta2 = T::from_f64(1.0 - c.beta2);
         let eps = T::from_f64(c.eps);
+        let k = Constants {
+            decay: (c.weight_decay != 0.0).then_some(wd),
+            one_minus_beta1,
+            beta2,
+            one_minus_beta2,
+            bias_correction1,
+            bias_correction2_sqrt,
+            rect: rectified.then_some(rect),
+            lr,
+            eps,
+        };
         for (i, (param, grad)) in params.iter_mut().zip(grads).enumerate() {
-            for (j, (p, &g0)) in param.iter_mut().zip(grad.iter()).enumerate() {
-                let mut g = g0;
-                if c.weight_decay != 0.0 {
-                    g = wd.mul_add(*p, g);
-                }
-                let m = &mut self.exp_avg[i][j];
-                *m = lerp(*m, g, one_minus_beta1);
-                let v = &mut self.exp_avg_sq[i][j];
-                *v = (one_minus_beta2 * g).mul_add(g, *v * beta2);
-                let corrected = *m / bias_correction1;
-                let update = if rectified {
-                    // PyTorch computes `bc2_sqrt / (√v + ε)` as `(√v + ε).reciprocal() * bc2_sqrt`.
-                    let adaptive = (T::one() / (v.sqrt() + eps)) * bias_correction2_sqrt;
-                    corrected * lr * adaptive * rect
-                } else {
-                    corrected * lr
-                };
-                *p -= update;
-            }
+            update(
+                &k,
+                param,
+                grad,
+                &mut self.exp_avg[i],
+                &mut self.exp_avg_sq[i],
+            );
         }
         Ok(())
     }
@@ -166,6 +165,60 @@ impl<T: Float> Optimizer<T> for RAdam<T> {
 
     fn set_learning_rate(&mut self, lr: f64) {
         self.config.lr = lr;
+    }
+}
+
+/// The per-step constants of one RAdam update (`rect` is `None` while ρₜ ≤ 5).
+struct Constants<T> {
+    decay: Option<T>,
+    one_minus_beta1: T,
+    beta2: T,
+    one_minus_beta2: T,
+    bias_correction1: T,
+    bias_correction2_sqrt: T,
+    rect: Option<T>,
+    lr: T,
+    eps: T,
+}
+
+/// Updates one parameter slice, compiled with FMA instructions where the CPU has them (the
+/// fused multiply-adds are exactly rounded either way, so results do not depend on the CPU).
+fn update<T: Float>(k: &Constants<T>, p: &mut [T], g: &[T], m: &mut [T], v: &mut [T]) {
+    #[cfg(target_arch = "x86_64")]
+    if std::is_x86_feature_detected!("fma") && std::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU supports the features `update_fma` is compiled for.
+        unsafe { update_fma(k, p, g, m, v) };
+        return;
+    }
+    update_portable(k, p, g, m, v);
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn update_fma<T: Float>(k: &Constants<T>, p: &mut [T], g: &[T], m: &mut [T], v: &mut [T]) {
+    update_portable(k, p, g, m, v);
+}
+
+/// PyTorch's single-tensor RAdam, element by element.
+#[inline(always)]
+fn update_portable<T: Float>(k: &Constants<T>, p: &mut [T], g: &[T], m: &mut [T], v: &mut [T]) {
+    for (((p, &g0), m), v) in p.iter_mut().zip(g).zip(m.iter_mut()).zip(v.iter_mut()) {
+        let mut g = g0;
+        if let Some(wd) = k.decay {
+            g = wd.mul_add(*p, g);
+        }
+        *m = lerp(*m, g, k.one_minus_beta1);
+        *v = (k.one_minus_beta2 * g).mul_add(g, *v * k.beta2);
+        let corrected = *m / k.bias_correction1;
+        let step = match k.rect {
+            // PyTorch computes `bc2_sqrt / (√v + ε)` as `(√v + ε).reciprocal() * bc2_sqrt`.
+            Some(rect) => {
+                let adaptive = (T::one() / (v.sqrt() + k.eps)) * k.bias_correction2_sqrt;
+                corrected * k.lr * adaptive * rect
+            }
+            None => corrected * k.lr,
+        };
+        *p -= step;
     }
 }
 

@@ -126,29 +126,32 @@ impl<T: Float> Optimizer<T> for RmsProp<T> {
         let one_minus_alpha = T::from_f64(1.0 - c.alpha);
         let eps = T::from_f64(c.eps);
         let momentum = T::from_f64(c.momentum);
+        let k = Constants {
+            decay: (c.weight_decay != 0.0).then_some(wd),
+            alpha,
+            one_minus_alpha,
+            eps,
+            centered: c.centered,
+            momentum: (c.momentum > 0.0).then_some(momentum),
+            neg_lr,
+        };
         for (i, (param, grad)) in params.iter_mut().zip(grads).enumerate() {
-            for (j, (p, &g0)) in param.iter_mut().zip(grad.iter()).enumerate() {
-                let mut g = g0;
-                if c.weight_decay != 0.0 {
-                    g = wd.mul_add(*p, g);
-                }
-                let v = &mut self.square_avg[i][j];
-                *v = (one_minus_alpha * g).mul_add(g, *v * alpha);
-                let avg = if c.centered {
-                    let ga = &mut self.grad_avg[i][j];
-                    *ga = lerp(*ga, g, one_minus_alpha);
-                    (-*ga).mul_add(*ga, *v).sqrt()
-                } else {
-                    v.sqrt()
-                } + eps;
-                if c.momentum > 0.0 {
-                    let b = &mut self.momentum_buffer[i][j];
-                    *b = *b * momentum + g / avg;
-                    *p = neg_lr.mul_add(*b, *p);
-                } else {
-                    *p += neg_lr * g / avg;
-                }
-            }
+            let grad_avg = if c.centered {
+                &mut self.grad_avg[i][..]
+            } else {
+                &mut []
+            };
+            let buffer = if c.momentum > 0.0 {
+                &mut self.momentum_buffer[i][..]
+            } else {
+                &mut []
+            };
+            let state = State {
+                v: &mut self.square_avg[i],
+                grad_avg,
+                buffer,
+            };
+            update(&k, param, grad, state);
         }
         Ok(())
     }
@@ -159,6 +162,74 @@ impl<T: Float> Optimizer<T> for RmsProp<T> {
 
     fn set_learning_rate(&mut self, lr: f64) {
         self.config.lr = lr;
+    }
+}
+
+/// The per-step constants of one RMSprop update.
+struct Constants<T> {
+    decay: Option<T>,
+    alpha: T,
+    one_minus_alpha: T,
+    eps: T,
+    centered: bool,
+    momentum: Option<T>,
+    neg_lr: T,
+}
+
+/// One parameter's state: the squared-gradient average, the gradient average (empty unless
+/// centred) and the momentum buffer (empty without momentum).
+struct State<'a, T> {
+    v: &'a mut [T],
+    grad_avg: &'a mut [T],
+    buffer: &'a mut [T],
+}
+
+/// Updates one parameter slice, compiled with FMA instructions where the CPU has them (the
+/// fused multiply-adds are exactly rounded either way, so results do not depend on the CPU).
+fn update<T: Float>(k: &Constants<T>, p: &mut [T], g: &[T], state: State<'_, T>) {
+    #[cfg(target_arch = "x86_64")]
+    if std::is_x86_feature_detected!("fma") && std::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU supports the features `update_fma` is compiled for.
+        unsafe { update_fma(k, p, g, state) };
+        return;
+    }
+    update_portable(k, p, g, state);
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn update_fma<T: Float>(k: &Constants<T>, p: &mut [T], g: &[T], state: State<'_, T>) {
+    update_portable(k, p, g, state);
+}
+
+/// PyTorch's single-tensor RMSprop, element by element.
+#[inline(always)]
+fn update_portable<T: Float>(k: &Constants<T>, p: &mut [T], g: &[T], state: State<'_, T>) {
+    let State {
+        v,
+        grad_avg,
+        buffer,
+    } = state;
+    for (j, ((p, &g0), v)) in p.iter_mut().zip(g).zip(v.iter_mut()).enumerate() {
+        let mut g = g0;
+        if let Some(wd) = k.decay {
+            g = wd.mul_add(*p, g);
+        }
+        *v = (k.one_minus_alpha * g).mul_add(g, *v * k.alpha);
+        let avg = if k.centered {
+            let ga = &mut grad_avg[j];
+            *ga = lerp(*ga, g, k.one_minus_alpha);
+            (-*ga).mul_add(*ga, *v).sqrt()
+        } else {
+            v.sqrt()
+        } + k.eps;
+        if let Some(momentum) = k.momentum {
+            let b = &mut buffer[j];
+            *b = *b * momentum + g / avg;
+            *p = k.neg_lr.mul_add(*b, *p);
+        } else {
+            *p += k.neg_lr * g / avg;
+        }
     }
 }
 

@@ -125,27 +125,21 @@ impl<T: Float> Optimizer<T> for Sgd<T> {
         if first && c.momentum != 0.0 {
             self.buffers = ParamLayout::buffers(params, T::zero());
         }
+        let k = Constants {
+            decay: (c.weight_decay != 0.0).then_some(wd),
+            momentum: (c.momentum != 0.0).then_some(momentum),
+            keep,
+            first,
+            nesterov: c.nesterov,
+            neg_lr: -lr,
+        };
         for (i, (param, grad)) in params.iter_mut().zip(grads).enumerate() {
-            for (j, (p, &g0)) in param.iter_mut().zip(grad.iter()).enumerate() {
-                let mut g = g0;
-                if c.weight_decay != 0.0 {
-                    g = wd.mul_add(*p, g);
-                }
-                if c.momentum != 0.0 {
-                    let b = &mut self.buffers[i][j];
-                    *b = if first {
-                        g
-                    } else {
-                        keep.mul_add(g, *b * momentum)
-                    };
-                    g = if c.nesterov {
-                        momentum.mul_add(*b, g)
-                    } else {
-                        *b
-                    };
-                }
-                *p = (-lr).mul_add(g, *p);
-            }
+            let buffer = if c.momentum != 0.0 {
+                &mut self.buffers[i][..]
+            } else {
+                &mut []
+            };
+            update(&k, param, grad, buffer);
         }
         Ok(())
     }
@@ -156,6 +150,59 @@ impl<T: Float> Optimizer<T> for Sgd<T> {
 
     fn set_learning_rate(&mut self, lr: f64) {
         self.config.lr = lr;
+    }
+}
+
+/// The per-step constants of one SGD update.
+struct Constants<T> {
+    decay: Option<T>,
+    momentum: Option<T>,
+    keep: T,
+    first: bool,
+    nesterov: bool,
+    neg_lr: T,
+}
+
+/// Updates one parameter slice, compiled with FMA instructions where the CPU has them (the
+/// fused multiply-adds are exactly rounded either way, so results do not depend on the CPU).
+fn update<T: Float>(k: &Constants<T>, p: &mut [T], g: &[T], b: &mut [T]) {
+    #[cfg(target_arch = "x86_64")]
+    if std::is_x86_feature_detected!("fma") && std::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU supports the features `update_fma` is compiled for.
+        unsafe { update_fma(k, p, g, b) };
+        return;
+    }
+    update_portable(k, p, g, b);
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn update_fma<T: Float>(k: &Constants<T>, p: &mut [T], g: &[T], b: &mut [T]) {
+    update_portable(k, p, g, b);
+}
+
+/// PyTorch's single-tensor SGD, element by element (`b` is empty without momentum).
+#[inline(always)]
+fn update_portable<T: Float>(k: &Constants<T>, p: &mut [T], g: &[T], b: &mut [T]) {
+    for (j, (p, &g0)) in p.iter_mut().zip(g).enumerate() {
+        let mut g = g0;
+        if let Some(wd) = k.decay {
+            g = wd.mul_add(*p, g);
+        }
+        if let Some(momentum) = k.momentum {
+            let b = &mut b[j];
+            *b = if k.first {
+                g
+            } else {
+                k.keep.mul_add(g, *b * momentum)
+            };
+            g = if k.nesterov {
+                momentum.mul_add(*b, g)
+            } else {
+                *b
+            };
+        }
+        *p = k.neg_lr.mul_add(g, *p);
     }
 }
 
