@@ -23,8 +23,6 @@
 //! # Ok::<(), nabla_stats::StatsError>(())
 //! ```
 
-use std::borrow::Cow;
-
 use faer::Mat;
 use statrs::distribution::{ChiSquared, ContinuousCDF, FisherSnedecor};
 
@@ -53,7 +51,8 @@ pub struct BreuschGodfrey {
 /// Runs the test of order `order` on the residuals of `fit` (a fit of `design`).
 ///
 /// # Errors
-/// [`StatsError::InvalidOrder`] unless 1 ≤ order ≤ n − r − 1.
+/// [`StatsError::InvalidOrder`] unless 1 ≤ order ≤ n − r − 1; [`StatsError::PerfectFit`] when
+/// every residual is zero.
 pub fn breusch_godfrey(design: &Design, fit: &OlsFit, order: usize) -> Result<BreuschGodfrey> {
     let n = fit.n;
     let max = n.saturating_sub(fit.rank + 1);
@@ -61,6 +60,9 @@ pub fn breusch_godfrey(design: &Design, fit: &OlsFit, order: usize) -> Result<Br
         return Err(StatsError::InvalidOrder { order, max });
     }
     let e = &fit.residuals;
+    if e.iter().all(|&v| v == 0.0) {
+        return Err(StatsError::PerfectFit);
+    }
     let retained: Vec<usize> = (0..design.ncols())
         .filter(|j| !fit.aliased.contains(j))
         .collect();
@@ -77,9 +79,8 @@ pub fn breusch_godfrey(design: &Design, fit: &OlsFit, order: usize) -> Result<Br
             }
         }
     });
-    let qr = RankRevealingQr::from_matrix(Cow::Owned(aux), DEFAULT_RANK_TOLERANCE)?;
-    let beta = qr.solve(e);
-    let fitted = qr.apply(&beta);
+    let qr = RankRevealingQr::from_matrix(aux.as_ref(), e, DEFAULT_RANK_TOLERANCE)?;
+    let fitted = qr.fitted(aux.as_ref());
     let ss_e: f64 = e.iter().map(|v| v * v).sum();
     let ss_fit: f64 = fitted.iter().map(|v| v * v).sum();
     let ss_u: f64 = e.iter().zip(&fitted).map(|(a, b)| (a - b) * (a - b)).sum();

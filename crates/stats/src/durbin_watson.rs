@@ -140,8 +140,9 @@ pub fn dw_statistic(residuals: &[f64]) -> (f64, f64) {
 /// Runs the test on the residuals of `fit` (a fit of `design`).
 ///
 /// # Errors
-/// [`StatsError::InvalidAlpha`] for α outside (0, 1); [`StatsError::Eigenvalues`] or
-/// [`StatsError::Integration`] when the numerics fail.
+/// [`StatsError::InvalidAlpha`] for α outside (0, 1); [`StatsError::PerfectFit`] when every
+/// residual is zero; [`StatsError::Eigenvalues`] or [`StatsError::Integration`] when the
+/// numerics fail.
 pub fn durbin_watson(
     design: &Design,
     fit: &OlsFit,
@@ -152,6 +153,9 @@ pub fn durbin_watson(
         return Err(StatsError::InvalidAlpha { alpha });
     }
     let n = fit.n;
+    if fit.residuals.iter().all(|&e| e == 0.0) {
+        return Err(StatsError::PerfectFit);
+    }
     let (statistic, rho) = dw_statistic(&fit.residuals);
     let retained: Vec<usize> = (0..design.ncols())
         .filter(|j| !fit.aliased.contains(j))
@@ -250,4 +254,67 @@ fn eigenvalues_mam(q: &Mat<f64>, b: &Mat<f64>, c: &Mat<f64>) -> Result<Vec<f64>>
         .map_err(|_| StatsError::Eigenvalues { size: n })?;
     ev.sort_by(f64::total_cmp);
     Ok(ev.split_off(r))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ols::OlsConfig;
+
+    #[test]
+    fn statistic_and_rho_follow_their_definitions() {
+        // Alternating residuals: every difference is ±2.
+        let (d, rho) = dw_statistic(&[1.0, -1.0, 1.0, -1.0]);
+        assert_eq!(d, 12.0 / 4.0);
+        assert_eq!(rho, -3.0 / 4.0);
+        let (d, rho) = dw_statistic(&[1.0, 1.0, 1.0, 1.0]);
+        assert_eq!((d, rho), (0.0, 0.75));
+    }
+
+    #[test]
+    fn an_exact_fit_is_an_error_not_a_nan() {
+        let x = [1.0, 2.0, 4.0, 8.0, 16.0];
+        let y = [3.0, 5.0, 9.0, 17.0, 33.0];
+        let design = Design::new(&[("x", &x[..])], true).unwrap();
+        let mut fit = OlsConfig::default().fit(&design, &y).unwrap();
+        // Exact up to rounding; make it exact.
+        assert!(
+            fit.residuals.iter().all(|&e| e.abs() < 1e-12),
+            "{:?}",
+            fit.residuals
+        );
+        fit.residuals.iter_mut().for_each(|e| *e = 0.0);
+        let err = durbin_watson(&design, &fit, &DurbinWatsonConfig::default()).unwrap_err();
+        assert!(matches!(err, StatsError::PerfectFit));
+    }
+
+    #[test]
+    fn exact_and_approximate_p_values_agree_roughly_and_sum_to_one() {
+        let x: Vec<f64> = (0..80)
+            .map(|i| (i as f64 * 0.37).sin() + i as f64 * 0.05)
+            .collect();
+        let y: Vec<f64> = (0..80)
+            .map(|i| 1.0 + 0.5 * x[i] + ((i * 7919) % 101) as f64 / 101.0)
+            .collect();
+        let design = Design::new(&[("x", &x[..])], true).unwrap();
+        let fit = OlsConfig::default().fit(&design, &y).unwrap();
+        let exact = durbin_watson(&design, &fit, &DurbinWatsonConfig::default()).unwrap();
+        let approx = durbin_watson(
+            &design,
+            &fit,
+            &DurbinWatsonConfig {
+                exact_limit: 10,
+                ..DurbinWatsonConfig::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(exact.p_method, PMethod::Exact);
+        assert_eq!(approx.p_method, PMethod::NormalExactMoments);
+        assert_eq!(approx.bounds.unwrap().method, PMethod::NormalExactMoments);
+        let p = exact.p_value;
+        assert!((p.greater + p.less - 1.0).abs() < 1e-10);
+        assert!((p.greater - approx.p_value.greater).abs() < 0.05);
+        // The exact mean of d is the mean of the eigenvalues: E[d] = tr(MA)/(n − r).
+        assert!((exact.null_mean - approx.null_mean).abs() < 1e-15);
+    }
 }

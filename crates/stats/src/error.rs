@@ -47,6 +47,9 @@ pub enum StatsError {
         /// The design's 2-norm condition number.
         condition_number: f64,
     },
+    /// The residuals are all zero: autocorrelation tests have nothing to test.
+    #[error("the fit is exact (every residual is zero): the autocorrelation tests are undefined")]
+    PerfectFit,
     /// A significance level outside (0, 1).
     #[error("significance level {alpha} must lie strictly between 0 and 1")]
     InvalidAlpha {

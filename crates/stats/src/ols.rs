@@ -221,18 +221,17 @@ impl OlsConfig {
         if y.iter().all(|&v| v == y[0]) {
             return Err(StatsError::ConstantResponse { value: y[0] });
         }
-        let qr = RankRevealingQr::new(design, self.rank_tolerance)?;
+        let qr = RankRevealingQr::new(design, y, self.rank_tolerance)?;
         let rank = qr.rank();
         let condition_number = qr.condition_number();
         let mut warnings = Vec::new();
         let (beta, xtx_inv_diag) = match self.method {
             Method::Qr => {
-                let beta = qr.solve(y);
                 let rinv = qr.r_inverse();
                 let diag = (0..rank)
                     .map(|i| (i..rank).map(|j| rinv[(i, j)] * rinv[(i, j)]).sum())
                     .collect();
-                (beta, diag)
+                (qr.coefficients().to_vec(), diag)
             }
             Method::Normal => {
                 if condition_number > ILL_CONDITIONED {
@@ -242,7 +241,7 @@ impl OlsConfig {
                         trusted_digits: digits.max(0.0),
                     });
                 }
-                normal_equations(qr.retained_matrix(), y, condition_number)?
+                normal_equations(&design.select(qr.retained()), y, condition_number)?
             }
         };
         if !qr.aliased().is_empty() {
@@ -254,7 +253,12 @@ impl OlsConfig {
                     .collect(),
             });
         }
-        let fitted = qr.apply(&beta);
+        let mut fitted = vec![0.0; n];
+        for (&j, &b) in qr.retained().iter().zip(&beta) {
+            for (f, x) in fitted.iter_mut().zip(design.column(j)) {
+                *f += b * x;
+            }
+        }
         let residuals: Vec<f64> = y.iter().zip(&fitted).map(|(y, f)| y - f).collect();
         let rss: f64 = residuals.iter().map(|e| e * e).sum();
         let intercept = design.has_intercept();

@@ -307,7 +307,7 @@ fn durbin_watson_exact_p_values_match_r_where_r_is_right() {
 fn durbin_watson_matches_an_independent_exact_computation_everywhere() {
     for name in WELL_CONDITIONED
         .iter()
-        .chain(&["longley", "near_collinear", "rank_deficient"])
+        .chain(&["longley", "near_collinear", "near_aliased", "rank_deficient"])
     {
         let c = case(name);
         let f = fit(&c, Method::Qr);

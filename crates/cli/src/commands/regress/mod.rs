@@ -115,8 +115,8 @@ pub fn run(args: &RegressArgs) -> anyhow::Result<()> {
     if regressors.is_empty() && !intercept {
         bail!("--no-intercept: the model has no regressor and no intercept");
     }
-    let design = Design::with_rows(table.y.len(), &regressors, intercept)
-        .with_context(|| file.clone())?;
+    let design =
+        Design::with_rows(table.y.len(), &regressors, intercept).with_context(|| file.clone())?;
     let config = OlsConfig {
         method: match args.method {
             MethodArg::Qr => Method::Qr,

@@ -22,7 +22,12 @@ impl ResidualPlot {
             residuals: r.fit.residuals.clone(),
             title: format!(
                 "{}: residuals of {} (d = {:.3}, lag-1 autocorrelation {:.3})",
-                r.file, r.y_name, r.dw.statistic, r.dw.rho
+                std::path::Path::new(&r.file)
+                    .file_name()
+                    .map_or(r.file.clone(), |f| f.to_string_lossy().into_owned()),
+                r.y_name,
+                r.dw.statistic,
+                r.dw.rho
             ),
             rho: r.dw.rho,
         }
