@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Golden outputs for `nabla backprop`: each spec's forward and backward pass and optimizer step in PyTorch.
 
-Reads every spec in crates/cli/tests/fixtures/backprop/specs/*.json (nabla's backprop spec format:
+First (re)writes specs/random_NN.json: seeded random networks (1-3 layers, widths 1-4, batches 1-4)
+that cycle through every activation, loss and optimizer. Then reads every spec in crates/cli/tests/fixtures/backprop/specs/*.json (nabla's backprop spec format:
 input(s), target(s), layers with weight [out][in], bias and activation, loss, optional optimizer)
 and writes crates/cli/tests/fixtures/backprop/expected/<same name>.json with what PyTorch computes in
 float64:
@@ -206,8 +207,68 @@ def run(spec):
     return result
 
 
+ACTIVATIONS = [
+    ("step", {}), ("sigmoid", {}), ("tanh", {}), ("relu", {}), ("leaky_relu", {"alpha": 0.1}),
+    ("swish", {"beta": 0.5}), ("silu", {}), ("hard_swish", {}), ("relu6", {}),
+    ("hard_sigmoid", {}), ("gelu", {}), ("gelu_tanh", {}), ("elu", {"alpha": 1.5}), ("selu", {}),
+    ("softplus", {"beta": 2.0}), ("mish", {}), ("log_sigmoid", {}), ("identity", {}),
+]
+LOSSES = ["bce", "bce_with_logits", "mse", "cross_entropy"]
+OPTIMIZERS = [
+    {"name": "sgd", "lr": 0.3}, {"name": "momentum", "lr": 0.1, "weight_decay": 0.01},
+    {"name": "nesterov", "lr": 0.05}, {"name": "rmsprop", "lr": 0.01, "centered": True, "momentum": 0.5},
+    {"name": "adam", "lr": 0.02}, {"name": "adamw", "lr": 0.02}, {"name": "adagrad", "lr": 0.1, "lr_decay": 0.01},
+    {"name": "adadelta"}, {"name": "nadam"}, {"name": "radam", "weight_decay": 0.1},
+]
+RANDOM_SPECS = 18
+
+
+def random_specs():
+    """Seeded random networks over every activation, loss and optimizer: specs/random_NN.json."""
+    rng = np.random.default_rng(20261127)
+    specs = []
+    for n in range(RANDOM_SPECS):
+        widths = [int(rng.integers(1, 5)) for _ in range(int(rng.integers(2, 5)))]
+        loss = LOSSES[n % len(LOSSES)]
+        if loss == "cross_entropy":
+            widths[-1] = max(widths[-1], 2)
+        batch = int(rng.integers(1, 5))
+        rnd = lambda *shape: np.round(rng.normal(0.0, 1.0, shape), 4).tolist()
+        layers = []
+        for l in range(1, len(widths)):
+            name, params = ACTIVATIONS[(n * 3 + l) % len(ACTIVATIONS)]
+            if l == len(widths) - 1:
+                name, params = ("sigmoid", {}) if loss == "bce" else ("identity", {})
+            layer = {"weight": rnd(widths[l], widths[l - 1]), "bias": rnd(widths[l])}
+            layer["activation"] = name
+            layer.update(params)
+            layers.append(layer)
+        k = widths[-1]
+        if loss in ("bce", "bce_with_logits"):
+            targets = np.round(rng.uniform(0, 1, (batch, k)), 3).tolist()
+        elif loss == "mse":
+            targets = rnd(batch, k)
+        elif n % 2 == 0:
+            targets = np.eye(k)[rng.integers(0, k, batch)].tolist()
+        else:
+            targets = np.round(rng.uniform(0, 1, (batch, k)), 3).tolist()
+        spec = {"name": f"random network {n} (seeded, tools/oracles/torch/backprop.py)"}
+        if batch == 1 and n % 3 == 0:
+            spec.update({"input": rnd(widths[0]), "target": targets[0]})
+        else:
+            spec.update({"inputs": rnd(batch, widths[0]), "targets": targets})
+        spec["layers"] = layers
+        spec["loss"] = loss
+        spec["optimizer"] = OPTIMIZERS[n % len(OPTIMIZERS)]
+        specs.append(spec)
+    return specs
+
+
 def main():
     torch.set_default_dtype(DTYPE)
+    for n, spec in enumerate(random_specs()):
+        path = FIXTURES / "specs" / f"random_{n:02}.json"
+        path.write_text(json.dumps(spec) + "\n")
     specs = sorted((FIXTURES / "specs").glob("*.json"))
     out_dir = FIXTURES / "expected"
     out_dir.mkdir(parents=True, exist_ok=True)
