@@ -252,3 +252,33 @@ fn divergence_is_detectable_not_a_panic() {
     let step = diverged_at.expect("SGD at lr 0.01 diverges on Rosenbrock");
     assert!(step < 20, "diverged only at step {step}");
 }
+
+/// The same optimizers in f32 (the trainer's element type) follow the f64 trajectories to f32
+/// accuracy on the well-conditioned quadratic.
+#[test]
+fn f32_runs_track_the_f64_runs() {
+    let f = TestFunction::Quadratic;
+    for name in nabla_nn::optim::OPTIMIZER_NAMES {
+        let config = OptimizerConfig::from_name(name, &[]).unwrap();
+        let mut o64 = config.build::<f64>().unwrap();
+        let mut o32 = config.build::<f32>().unwrap();
+        let mut p64 = [1.5f64, 0.8];
+        let mut p32 = [1.5f32, 0.8];
+        for step in 1..=200 {
+            let g64 = f.gradient(p64[0], p64[1]);
+            let g = f.gradient(f64::from(p32[0]), f64::from(p32[1]));
+            let g32 = [g[0] as f32, g[1] as f32];
+            o64.step(&mut [&mut p64[..]], &[&g64[..]]).unwrap();
+            o32.step(&mut [&mut p32[..]], &[&g32[..]]).unwrap();
+            for k in 0..2 {
+                let d = (f64::from(p32[k]) - p64[k]).abs();
+                assert!(
+                    d < 1e-4 * p64[k].abs().max(1e-2),
+                    "{name} step {step}: f32 {} vs f64 {}",
+                    p32[k],
+                    p64[k]
+                );
+            }
+        }
+    }
+}

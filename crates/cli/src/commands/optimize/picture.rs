@@ -55,6 +55,8 @@ struct Race {
     loss_range: Range<f64>,
     /// Subtracted from every loss before plotting (0 unless some loss is ≤ 0).
     loss_offset: f64,
+    /// Whether some loss lies above the panel's top (drawn at the top).
+    capped: bool,
     /// Whether some loss lies below the panel's floor (drawn at the floor).
     floored: bool,
     steps: usize,
@@ -94,7 +96,23 @@ impl Race {
             .map(|l| l - loss_offset)
             .filter(|l| *l > 0.0)
             .fold(f64::INFINITY, f64::min);
-        let loss_top = all_losses().map(|l| l - loss_offset).fold(0.0f64, f64::max);
+        // A run on its way to overflow would squash every other curve: the axis stops a million
+        // times above the largest starting loss (higher values are drawn at the top).
+        let start_top = runs
+            .iter()
+            .filter_map(|r| r.trajectory.first())
+            .map(|p| p.loss - loss_offset)
+            .filter(|l| l.is_finite())
+            .fold(0.0f64, f64::max);
+        let loss_top = all_losses()
+            .map(|l| l - loss_offset)
+            .fold(0.0f64, f64::max)
+            .min(if start_top > 0.0 {
+                start_top * 1e6
+            } else {
+                f64::INFINITY
+            });
+        let capped = all_losses().any(|l| l - loss_offset > loss_top);
         let (lo, hi) = if loss_floor.is_finite() && loss_top > 0.0 {
             let lo = loss_floor.max(loss_top * 1e-15).max(1e-300);
             (lo / 2.0, (loss_top * 2.0).max(lo * 10.0))
@@ -147,6 +165,7 @@ impl Race {
             runs: pictures,
             loss_range: lo..hi,
             loss_offset,
+            capped,
             floored,
             steps,
         }
@@ -159,8 +178,10 @@ fn view_of(function: &Objective, start: [f64; 2], runs: &[Run]) -> [Range<f64>; 
     let [x0, x1, y0, y1] = function.domain(start);
     let (w, h) = (x1 - x0, y1 - y0);
     let (mut xa, mut xb, mut ya, mut yb) = (x0, x1, y0, y1);
+    // Diverged runs do not widen the view: their paths leave it.
     let points = runs
         .iter()
+        .filter(|r| r.diverged_at.is_none())
         .flat_map(|r| r.finite_points().iter().map(|p| (p.x, p.y)))
         .chain(std::iter::once((start[0], start[1])));
     for (x, y) in points {
@@ -468,12 +489,23 @@ impl Figure for Race {
             {
                 map.draw_series(std::iter::once(PathElement::new(piece, style)))?;
             }
-            if let Some(end) = run.end {
-                map.draw_series(std::iter::once(Circle::new(
-                    end,
-                    5,
-                    plot::color(i).filled(),
-                )))?;
+            match (run.end, run.diverged_at) {
+                // The last finite point of a diverged run: a cross, as in the loss panel.
+                (Some(end), Some(_)) => {
+                    map.draw_series(std::iter::once(Cross::new(
+                        end,
+                        7,
+                        plot::color(i).stroke_width(3),
+                    )))?;
+                }
+                (Some(end), None) => {
+                    map.draw_series(std::iter::once(Circle::new(
+                        end,
+                        5,
+                        plot::color(i).filled(),
+                    )))?;
+                }
+                (None, _) => {}
             }
         }
         map.draw_series(std::iter::once(Circle::new(self.start, 7, BLACK.filled())))?
@@ -509,13 +541,22 @@ impl Figure for Race {
                     } else {
                         format!("f(x, y) − ({})", sig3(self.loss_offset))
                     },
-                    if self.floored {
-                        format!(
-                            "; below {} drawn at the bottom",
-                            sig3(self.loss_range.start)
-                        )
-                    } else {
-                        String::new()
+                    match (self.floored, self.capped) {
+                        (true, true) => format!(
+                            "; outside {} to {} drawn at the edge",
+                            sig3(self.loss_range.start),
+                            sig3(self.loss_range.end)
+                        ),
+                        (true, false) => {
+                            format!(
+                                "; below {} drawn at the bottom",
+                                sig3(self.loss_range.start)
+                            )
+                        }
+                        (false, true) => {
+                            format!("; above {} drawn at the top", sig3(self.loss_range.end))
+                        }
+                        (false, false) => String::new(),
                     }
                 ),
                 (FONT, 17),
@@ -631,6 +672,24 @@ mod tests {
         assert_eq!(sig3(1736.652), "1.7e3");
         assert_eq!(sig3(0.217), "0.217");
         assert_eq!(sig3(12.34), "12.3");
+    }
+
+    #[test]
+    fn a_diverged_run_neither_widens_the_view_nor_squashes_the_loss_axis() {
+        use nabla_nn::optim::{HyperValue, OptimizerConfig};
+        let f = Objective::Builtin(nabla_nn::TestFunction::Rosenbrock);
+        let run = |lr: f64| {
+            let config =
+                OptimizerConfig::from_name("sgd", &[("lr", HyperValue::Number(lr))]).unwrap();
+            super::super::race::run(&f, config, [-1.5, 2.0], 300).unwrap()
+        };
+        let runs = [run(0.01), run(0.0005)];
+        assert!(runs[0].diverged_at.is_some() && runs[1].diverged_at.is_none());
+        let view = view_of(&f, [-1.5, 2.0], &runs);
+        assert!(view[0].end < 2.2 && view[1].end < 3.2, "{view:?}");
+        let race = Race::new(&f, [-1.5, 2.0], &runs);
+        assert!(race.capped && race.loss_range.end <= 12.5 * 1e6 * 2.0);
+        assert!(race.runs[0].end.is_none());
     }
 
     #[test]
