@@ -282,3 +282,32 @@ fn f32_runs_track_the_f64_runs() {
         }
     }
 }
+
+/// Step timing on 670k f32 parameters (the size of a 784-512-512-10 MLP); compare with
+/// `python3 tools/oracles/torch/optimizers.py --timing`. Run with
+/// `cargo test --release -p nabla-nn --test optim_golden -- --ignored --nocapture step_timing`.
+#[test]
+#[ignore = "a timing, not a check"]
+fn step_timing() {
+    let n = 670_000;
+    for name in nabla_nn::optim::OPTIMIZER_NAMES {
+        let mut opt = OptimizerConfig::from_name(name, &[])
+            .unwrap()
+            .build::<f32>()
+            .unwrap();
+        let mut p: Vec<f32> = (0..n).map(|i| (i as f32).sin()).collect();
+        let g: Vec<f32> = (0..n).map(|i| (i as f32).cos() * 1e-2).collect();
+        for _ in 0..3 {
+            opt.step(&mut [&mut p[..]], &[&g[..]]).unwrap();
+        }
+        let mut best = f64::INFINITY;
+        for _ in 0..5 {
+            let start = std::time::Instant::now();
+            for _ in 0..20 {
+                opt.step(&mut [&mut p[..]], &[&g[..]]).unwrap();
+            }
+            best = best.min(start.elapsed().as_secs_f64() * 1e3 / 20.0);
+        }
+        println!("{name:<9} {best:.3} ms per step");
+    }
+}

@@ -16,6 +16,7 @@ same order as crates/nn/src/test_functions.rs (and checked here against autograd
 fixtures test the optimizer update rules and nothing else.
 
 Usage (from the repository root):  python3 tools/oracles/torch/optimizers.py
+       python3 tools/oracles/torch/optimizers.py --timing   (step times only; writes nothing)
 Requires: torch, numpy (versions are recorded in the fixtures).
 """
 
@@ -278,7 +279,39 @@ def versions():
             "python": platform.python_version(), "generator": "tools/oracles/torch/optimizers.py"}
 
 
+def timing():
+    """Milliseconds per step on 670k f32 parameters, one thread, best of 5 x 20 steps."""
+    import time
+    torch.set_num_threads(1)
+    classes = {"sgd": torch.optim.SGD, "momentum": torch.optim.SGD, "nesterov": torch.optim.SGD,
+               "rmsprop": torch.optim.RMSprop, "adam": torch.optim.Adam,
+               "adamw": torch.optim.AdamW, "adagrad": torch.optim.Adagrad,
+               "adadelta": torch.optim.Adadelta, "nadam": torch.optim.NAdam,
+               "radam": torch.optim.RAdam}
+    extra = {"sgd": {"lr": 1e-3}, "momentum": {"lr": 1e-3, "momentum": 0.9},
+             "nesterov": {"lr": 1e-3, "momentum": 0.9, "nesterov": True}}
+    for name, cls in classes.items():
+        row = []
+        for foreach in (False, True):
+            p = torch.randn(670_000, dtype=torch.float32, requires_grad=True)
+            p.grad = torch.randn(670_000, dtype=torch.float32) * 1e-2
+            opt = cls([p], foreach=foreach, **extra.get(name, {}))
+            for _ in range(3):
+                opt.step()
+            best = float("inf")
+            for _ in range(5):
+                start = time.perf_counter()
+                for _ in range(20):
+                    opt.step()
+                best = min(best, (time.perf_counter() - start) / 20 * 1e3)
+            row.append(best)
+        print(f"{name:<9} single-tensor {row[0]:.3f} ms, foreach {row[1]:.3f} ms per step")
+
+
 def main():
+    if "--timing" in sys.argv:
+        timing()
+        return
     check_gradients_against_autograd()
     cases = []
     for name in KEYS:
