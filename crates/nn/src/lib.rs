@@ -4,6 +4,7 @@ pub mod data;
 mod error;
 pub mod init;
 pub mod layers;
+pub mod multitask;
 pub mod model_file;
 pub mod optim;
 mod test_functions;

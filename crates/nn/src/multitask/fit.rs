@@ -1,0 +1,415 @@
+//! The multi-task training loop: the single-task loop of [`crate::train::fit`] (seeded batch
+//! order, fresh tape per batch, optional clipping, any optimizer, divergence detection) with a
+//! masked loss per task and a [`Balance`] method combining them.
+//!
+//! Per batch, by method:
+//! - `fixed`: one backward pass of `Σ_t w_t·L_t`.
+//! - `uncertainty`: one backward pass of `Σ_t (c_t·e^{−s_t}·L_t + s_t/2)`; the log-variances
+//!   `s` are one more parameter for the optimizer (after the network's).
+//! - `gradnorm`: one backward pass per task; the network's gradient is `Σ_t w_t·∇L_t` and the
+//!   norms `‖∇_W L_t‖` at the last shared weight feed [`gradnorm_update`].
+//! - `pcgrad`: one backward pass per task; shared gradients of `w_t·L_t` go through [`pcgrad`],
+//!   head gradients are kept.
+//!
+//! After every epoch each task's metrics are computed on the training (and validation) rows
+//! that have its label, and the task weights are recorded.
+
+use std::time::Instant;
+
+use nabla_tensor::{Float, Gradients, Tape, Tensor, Var};
+use rand_chacha::ChaCha8Rng;
+
+use super::balance::{gradnorm_update, pcgrad, uncertainty_constant, uncertainty_loss};
+use super::{masked_loss, Balance, GradNormInput, MultiTaskData, MultiTaskModel};
+use crate::data::Batches;
+use crate::init;
+use crate::optim::clip_grad_norm;
+use crate::train::{Metrics, TrainConfig};
+use crate::{Error, Result};
+
+/// How to train a multi-task network.
+#[derive(Clone, Debug)]
+pub struct MultiTaskTrainConfig {
+    /// Epochs, batch size, seed, optimizer, clipping (schedule and patience are not used).
+    pub train: TrainConfig,
+    /// The loss balancing.
+    pub balance: Balance,
+    /// Fixed task weights (`fixed`, `pcgrad`) or GradNorm's starting weights; empty: all 1.
+    /// Ignored by `uncertainty`, which learns its own.
+    pub weights: Vec<f64>,
+}
+
+/// What happened in one epoch.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MultiTaskEpoch {
+    /// The epoch, from 1.
+    pub epoch: usize,
+    /// The mean balanced loss of the epoch's batches (what was minimised).
+    pub loss: f64,
+    /// Each task's metrics on the training rows after the epoch (`None`: no labels).
+    pub train: Vec<Option<Metrics>>,
+    /// Each task's metrics on the validation rows, when there are any.
+    pub validation: Option<Vec<Option<Metrics>>>,
+    /// Each task's effective weight at the end of the epoch (`c_t·e^{−s_t}` for uncertainty).
+    pub weights: Vec<f64>,
+    /// The learned `s_t = log σ_t²` (uncertainty weighting only).
+    pub log_variances: Option<Vec<f64>>,
+    /// Seconds spent in the epoch's training steps.
+    pub seconds: f64,
+}
+
+/// The outcome of [`fit_multitask`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct MultiTaskFitReport {
+    /// One entry per epoch.
+    pub history: Vec<MultiTaskEpoch>,
+    /// Seconds spent training (steps and per-epoch evaluation).
+    pub seconds: f64,
+}
+
+/// Progress reported while training.
+#[derive(Clone, Copy, Debug)]
+pub enum MultiTaskEvent<'a> {
+    /// A mini-batch finished.
+    Batch {
+        /// The epoch, from 1.
+        epoch: usize,
+        /// The batch within the epoch, from 1.
+        batch: usize,
+        /// Batches per epoch.
+        batches: usize,
+        /// The mean balanced loss of the epoch's batches so far.
+        running_loss: f64,
+        /// Training rows processed per second in this epoch.
+        rows_per_second: f64,
+    },
+    /// An epoch finished.
+    Epoch(&'a MultiTaskEpoch),
+}
+
+/// The balancing state carried between steps.
+struct Balancer {
+    method: Balance,
+    weights: Vec<f64>,
+    log_vars: Vec<f64>,
+    constants: Vec<f64>,
+    initial_losses: Vec<Option<f64>>,
+    rng: ChaCha8Rng,
+}
+
+impl Balancer {
+    fn effective_weights(&self) -> Vec<f64> {
+        match self.method {
+            Balance::Uncertainty => self
+                .log_vars
+                .iter()
+                .zip(&self.constants)
+                .map(|(s, c)| c * (-s).exp())
+                .collect(),
+            _ => self.weights.clone(),
+        }
+    }
+}
+
+/// Trains `model` on `train`, reporting progress through `on_event`.
+///
+/// # Errors
+/// [`Error::Diverged`] for a non-finite loss; [`Error::InvalidParameter`] for zero epochs, a zero
+/// batch size, or weights that are not one positive finite number per task (or that are given
+/// with `uncertainty`); shape errors when the data do not fit the model.
+pub fn fit_multitask<T: Float>(
+    model: &mut MultiTaskModel<T>,
+    train: &MultiTaskData<T>,
+    validation: Option<&MultiTaskData<T>>,
+    config: &MultiTaskTrainConfig,
+    on_event: &mut dyn FnMut(MultiTaskEvent<'_>),
+) -> Result<MultiTaskFitReport> {
+    let tc = &config.train;
+    let tasks = model.tasks().len();
+    check(config, tasks)?;
+    let started = Instant::now();
+    let mut optimizer = tc.optimizer.build::<T>()?;
+    let mut rng = init::seeded(tc.seed ^ 0x9E37_79B9_7F4A_7C15);
+    let mut balancer = Balancer {
+        method: config.balance,
+        weights: initial_weights(config, tasks),
+        log_vars: vec![0.0; tasks],
+        constants: model
+            .tasks()
+            .iter()
+            .map(|t| uncertainty_constant(t.objective))
+            .collect(),
+        initial_losses: vec![None; tasks],
+        rng: init::seeded(tc.seed ^ 0x5C6E_4D0A_2F1B_3E97),
+    };
+    let rows = train.n_rows();
+    let mut history = Vec::with_capacity(tc.epochs);
+    for epoch in 1..=tc.epochs {
+        let epoch_start = Instant::now();
+        let batches = Batches::shuffled(rows, tc.batch_size, tc.seed, epoch as u64 - 1)?;
+        let mut loss_sum = 0.0;
+        for (b, indices) in batches.iter().enumerate() {
+            let (loss, mut grads) = step(model, train, indices, &mut balancer, &mut rng)?;
+            if !loss.is_finite() {
+                return Err(Error::Diverged {
+                    epoch,
+                    batch: b + 1,
+                    loss,
+                });
+            }
+            loss_sum += loss;
+            let uses_log_vars = matches!(balancer.method, Balance::Uncertainty);
+            let mut log_vars: Vec<T> = balancer.log_vars.iter().map(|&s| T::from_f64(s)).collect();
+            if let Some(max_norm) = tc.clip_norm {
+                let mut slices: Vec<&mut [T]> = grads.iter_mut().map(Tensor::data_mut).collect();
+                clip_grad_norm(&mut slices, max_norm)?;
+            }
+            let grad_slices: Vec<&[T]> = grads.iter().map(Tensor::data).collect();
+            let mut params: Vec<&mut [T]> = model
+                .parameters_mut()
+                .into_iter()
+                .map(Tensor::data_mut)
+                .collect();
+            if uses_log_vars {
+                params.push(&mut log_vars);
+            }
+            optimizer.step(&mut params, &grad_slices)?;
+            if uses_log_vars {
+                balancer.log_vars = log_vars.iter().map(|&v| Float::to_f64(v)).collect();
+            }
+            let elapsed = epoch_start.elapsed().as_secs_f64().max(1e-9);
+            on_event(MultiTaskEvent::Batch {
+                epoch,
+                batch: b + 1,
+                batches: batches.len(),
+                running_loss: loss_sum / (b + 1) as f64,
+                rows_per_second: ((b * tc.batch_size + indices.len()) as f64) / elapsed,
+            });
+        }
+        let seconds = epoch_start.elapsed().as_secs_f64();
+        let report = MultiTaskEpoch {
+            epoch,
+            loss: loss_sum / batches.len().max(1) as f64,
+            train: train.metrics(&model.predict(train.x())?)?,
+            validation: validation
+                .map(|v| v.metrics(&model.predict(v.x())?))
+                .transpose()?,
+            weights: balancer.effective_weights(),
+            log_variances: matches!(balancer.method, Balance::Uncertainty)
+                .then(|| balancer.log_vars.clone()),
+            seconds,
+        };
+        on_event(MultiTaskEvent::Epoch(&report));
+        history.push(report);
+    }
+    Ok(MultiTaskFitReport {
+        history,
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}
+
+fn initial_weights(config: &MultiTaskTrainConfig, tasks: usize) -> Vec<f64> {
+    if config.weights.is_empty() {
+        return vec![1.0; tasks];
+    }
+    if matches!(config.balance, Balance::GradNorm { .. }) {
+        let total: f64 = config.weights.iter().sum();
+        return config
+            .weights
+            .iter()
+            .map(|w| w * tasks as f64 / total)
+            .collect();
+    }
+    config.weights.clone()
+}
+
+fn check(config: &MultiTaskTrainConfig, tasks: usize) -> Result<()> {
+    let invalid = |name, value: f64, reason| Error::InvalidParameter {
+        name,
+        value,
+        reason,
+    };
+    if config.train.epochs == 0 {
+        return Err(invalid("epochs", 0.0, "train for at least one epoch"));
+    }
+    if config.train.batch_size == 0 {
+        return Err(invalid("batch", 0.0, "a batch holds at least one row"));
+    }
+    if !config.weights.is_empty() {
+        if matches!(config.balance, Balance::Uncertainty) {
+            return Err(invalid(
+                "weights",
+                config.weights.len() as f64,
+                "uncertainty weighting learns its own weights",
+            ));
+        }
+        if config.weights.len() != tasks {
+            return Err(invalid(
+                "weights",
+                config.weights.len() as f64,
+                "give one weight per task",
+            ));
+        }
+        if let Some(&w) = config
+            .weights
+            .iter()
+            .find(|w| !(w.is_finite() && **w > 0.0))
+        {
+            return Err(invalid("weights", w, "task weights must be positive"));
+        }
+    }
+    if let Balance::GradNorm { alpha, lr } = config.balance {
+        if !(alpha.is_finite() && alpha >= 0.0) {
+            return Err(invalid("gradnorm_alpha", alpha, "α must be at least 0"));
+        }
+        if !(lr.is_finite() && lr > 0.0) {
+            return Err(invalid("gradnorm_lr", lr, "must be positive"));
+        }
+    }
+    Ok(())
+}
+
+/// A parameter's gradient from a store (zeros when none reached it).
+fn grad_of<T: Float>(grads: &Gradients<T>, p: Var<'_, T>) -> Tensor<T> {
+    grads
+        .get(p)
+        .cloned()
+        .unwrap_or_else(|| Tensor::zeros(&p.shape()))
+}
+
+/// One forward pass and the balanced gradients of every parameter (plus the log-variances'
+/// gradient last, for uncertainty weighting). Returns the balanced loss.
+fn step<T: Float>(
+    model: &MultiTaskModel<T>,
+    data: &MultiTaskData<T>,
+    batch: &[usize],
+    balancer: &mut Balancer,
+    rng: &mut ChaCha8Rng,
+) -> Result<(f64, Vec<Tensor<T>>)> {
+    let tape = Tape::new();
+    let params = model.bind(&tape);
+    let xb = tape.constant(data.x().index_select(0, batch)?);
+    let forward = model.forward_t(&params, xb, true, rng)?;
+    let mut losses = Vec::with_capacity(forward.outputs.len());
+    for (t, out) in forward.outputs.iter().enumerate() {
+        let (positions, y) = data.batch_labels(t, batch)?;
+        losses.push(masked_loss(
+            *out,
+            model.tasks()[t].objective,
+            &positions,
+            &y,
+        )?);
+    }
+    let zeros = || -> Vec<Tensor<T>> { params.iter().map(|p| Tensor::zeros(&p.shape())).collect() };
+    let value = |v: Var<'_, T>| -> Result<f64> { Ok(v.value().item()?.to_f64()) };
+    match balancer.method {
+        Balance::Fixed => {
+            let mut total: Option<Var<'_, T>> = None;
+            for (t, l) in losses.iter().enumerate() {
+                if let Some(l) = l {
+                    let term = l.scale(balancer.weights[t]);
+                    total = Some(match total {
+                        None => term,
+                        Some(s) => s.add(term)?,
+                    });
+                }
+            }
+            let Some(total) = total else {
+                return Ok((0.0, zeros()));
+            };
+            let grads = tape.backward(total)?;
+            Ok((
+                value(total)?,
+                params.iter().map(|&p| grad_of(&grads, p)).collect(),
+            ))
+        }
+        Balance::Uncertainty => {
+            let s = tape.param(Tensor::from_f64s(&balancer.log_vars, &[losses.len()])?);
+            let Some(total) = uncertainty_loss(&losses, s, &balancer.constants)? else {
+                let mut g = zeros();
+                g.push(Tensor::zeros(&[losses.len()]));
+                return Ok((0.0, g));
+            };
+            let grads = tape.backward(total)?;
+            let mut g: Vec<Tensor<T>> = params.iter().map(|&p| grad_of(&grads, p)).collect();
+            g.push(grad_of(&grads, s));
+            Ok((value(total)?, g))
+        }
+        Balance::GradNorm { alpha, lr } => {
+            let mut total = zeros();
+            let mut loss = 0.0;
+            let mut inputs = Vec::new();
+            let w_index = model.last_shared_weight();
+            for (t, l) in losses.iter().enumerate() {
+                let Some(l) = l else { continue };
+                let grads = tape.backward(*l)?;
+                let lt = value(*l)?;
+                let w = balancer.weights[t];
+                loss += w * lt;
+                for (acc, &p) in total.iter_mut().zip(&params) {
+                    if let Some(g) = grads.get(p) {
+                        for (a, &v) in acc.data_mut().iter_mut().zip(g.data()) {
+                            *a += T::from_f64(w) * v;
+                        }
+                    }
+                }
+                let norm = grads.get(params[w_index]).map_or(0.0, |g| {
+                    g.data()
+                        .iter()
+                        .map(|&v| Float::to_f64(v).powi(2))
+                        .sum::<f64>()
+                        .sqrt()
+                });
+                let initial = *balancer.initial_losses[t].get_or_insert(lt);
+                inputs.push(GradNormInput {
+                    task: t,
+                    grad_norm: norm,
+                    loss: lt,
+                    initial_loss: initial,
+                });
+            }
+            if !inputs.is_empty() {
+                balancer.weights = gradnorm_update(&balancer.weights, &inputs, alpha, lr).weights;
+            }
+            Ok((loss, total))
+        }
+        Balance::PcGrad => {
+            let shared = model.shared_tensors();
+            let mut total = zeros();
+            let mut loss = 0.0;
+            let mut task_grads: Vec<Vec<f64>> = Vec::new();
+            for (t, l) in losses.iter().enumerate() {
+                let Some(l) = l else { continue };
+                let grads = tape.backward(*l)?;
+                let w = balancer.weights[t];
+                loss += w * value(*l)?;
+                let mut flat = Vec::new();
+                for &p in &params[..shared] {
+                    match grads.get(p) {
+                        Some(g) => flat.extend(g.data().iter().map(|&v| w * Float::to_f64(v))),
+                        None => flat.extend(std::iter::repeat_n(0.0, p.value().numel())),
+                    }
+                }
+                task_grads.push(flat);
+                for i in model.head_range(t) {
+                    if let Some(g) = grads.get(params[i]) {
+                        for (a, &v) in total[i].data_mut().iter_mut().zip(g.data()) {
+                            *a += T::from_f64(w) * v;
+                        }
+                    }
+                }
+            }
+            if !task_grads.is_empty() {
+                let merged = pcgrad(&task_grads, &mut balancer.rng);
+                let mut k = 0;
+                for g in &mut total[..shared] {
+                    for v in g.data_mut() {
+                        *v = T::from_f64(merged[k]);
+                        k += 1;
+                    }
+                }
+            }
+            Ok((loss, total))
+        }
+    }
+}
