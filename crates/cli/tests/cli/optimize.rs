@@ -357,6 +357,7 @@ fn bad_functions_and_starts_are_usage_errors() {
     assert_usage_error(&run("beale", "1,2,3"), "--start");
     assert_usage_error(&run("beale", "1,x"), "--start");
     assert_usage_error(&run("beale", "nan,1"), "--start");
+    assert_usage_error(&run("rosenbrock", "1e200,0"), "--start");
     // Negative starts are values, not flags.
     let out = nabla_json(&[
         "optimize",
@@ -526,6 +527,7 @@ fn expr_errors_are_usage_errors() {
     assert_usage_error(&with(&["--expr", "x^2 + (y"]), "--expr");
     assert_usage_error(&with(&["--expr", "cos(x)"]), "unknown name 'cos'");
     assert_usage_error(&with(&["--expr", "2 + 3"]), "neither x nor y");
+    assert_usage_error(&with(&["--expr", "log(x - 1)"]), "--start: f(0, 0) = NaN");
     assert_usage_error(
         &with(&["--expr", "x^2", "--function", "beale"]),
         "--function",

@@ -215,6 +215,14 @@ pub fn run(args: &OptimizeArgs) -> anyhow::Result<()> {
     let start: [f64; 2] = start.try_into().map_err(|v: Vec<f64>| {
         anyhow::anyhow!("--start: expected two numbers X,Y, got {}", v.len())
     })?;
+    let f0 = function.value(start[0], start[1]);
+    if !f0.is_finite() {
+        bail!(
+            "--start: f({}, {}) = {f0} is not a finite number; choose another start",
+            start[0],
+            start[1]
+        );
+    }
     if args.steps > MAX_STEPS {
         bail!("--steps: at most {MAX_STEPS}, got {}", args.steps);
     }
