@@ -542,3 +542,39 @@ fn expr_errors_are_usage_errors() {
     ]));
     assert_eq!(out["runs"][0]["trajectory"].as_array().unwrap().len(), 4);
 }
+
+#[test]
+fn markdown_output_has_pipe_tables() {
+    let run = nabla(&[
+        "optimize",
+        "--function",
+        "beale",
+        "--optimizer",
+        "adam,radam",
+        "--start",
+        "1,1.5",
+        "--steps",
+        "40",
+        "--lr",
+        "0.01",
+        "--format",
+        "markdown",
+    ]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let md = run.stdout;
+    assert!(md.starts_with("# beale f(x, y) = "), "{md}");
+    assert!(
+        md.contains("## adam (lr=0.01") && md.contains("## radam (lr=0.01"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| step | x | y | loss |\n|---:|---:|---:|---:|\n| 0 | 1.000000 | 1.500000 |"),
+        "{md}"
+    );
+    assert!(
+        md.contains(
+            "| rank | optimizer | steps to reach | final loss | path length | oscillation |"
+        ),
+        "{md}"
+    );
+}

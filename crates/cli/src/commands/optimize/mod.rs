@@ -261,6 +261,7 @@ pub fn run(args: &OptimizeArgs) -> anyhow::Result<()> {
             args.threshold,
             &runs,
             &summaries,
+            args.common.format == Format::Markdown,
         )),
     }
 }
@@ -356,16 +357,75 @@ fn fmt_value(v: f64) -> String {
     }
 }
 
+/// Writes a table: aligned columns for text, a pipe table for markdown. The first column is
+/// left-aligned when `left_first`, every other column right-aligned.
+fn write_table(
+    out: &mut String,
+    markdown: bool,
+    headers: &[&str],
+    rows: &[Vec<String>],
+    left_first: bool,
+) {
+    if markdown {
+        let _ = writeln!(out, "| {} |", headers.join(" | "));
+        let rule: Vec<&str> = (0..headers.len())
+            .map(|c| if c == 0 && left_first { ":---" } else { "---:" })
+            .collect();
+        let _ = writeln!(out, "|{}|", rule.join("|"));
+        for row in rows {
+            let _ = writeln!(out, "| {} |", row.join(" | "));
+        }
+        return;
+    }
+    let widths: Vec<usize> = (0..headers.len())
+        .map(|c| {
+            rows.iter()
+                .map(|r| r[c].chars().count())
+                .chain(std::iter::once(headers[c].chars().count()))
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let line = |cells: Vec<&str>| -> String {
+        cells
+            .iter()
+            .enumerate()
+            .map(|(c, cell)| {
+                let pad = " ".repeat(widths[c] - cell.chars().count());
+                if c == 0 && left_first {
+                    format!("{cell}{pad}")
+                } else {
+                    format!("{pad}{cell}")
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("  ")
+            .trim_end()
+            .to_string()
+    };
+    let _ = writeln!(out, "{}", line(headers.to_vec()));
+    for row in rows {
+        let _ = writeln!(out, "{}", line(row.iter().map(String::as_str).collect()));
+    }
+}
+
 fn to_text(
     function: &Objective,
     start: [f64; 2],
     threshold: f64,
     runs: &[Run],
     summaries: &[Summary],
+    markdown: bool,
 ) -> String {
     let mut out = String::new();
-    let _ = write!(
-        out,
+    let heading = |level: usize, text: &str| {
+        if markdown {
+            format!("{} {text}", "#".repeat(level))
+        } else {
+            text.to_string()
+        }
+    };
+    let mut title = format!(
         "{} f(x, y) = {}, from ({}, {})",
         function.name(),
         function.formula(),
@@ -378,63 +438,101 @@ fn to_text(
             .iter()
             .map(|m| format!("({}, {})", fmt_value(m[0]), fmt_value(m[1])))
             .collect();
-        let _ = write!(out, "; minimum f = 0 at {}", minima.join(", "));
+        let _ = write!(title, "; minimum f = 0 at {}", minima.join(", "));
     }
-    let _ = writeln!(out);
+    let _ = writeln!(out, "{}", heading(1, &title));
     for r in runs {
-        let _ = writeln!(out, "\n{}", label(&r.config));
+        let _ = writeln!(out, "\n{}", heading(2, &label(&r.config)));
         let len = r.trajectory.len();
-        let rows = sampled_rows(len);
-        if rows.len() < len {
-            let _ = writeln!(out, "({} of {} points shown)", rows.len(), len);
+        let shown = sampled_rows(len);
+        if shown.len() < len {
+            let _ = writeln!(out, "({} of {} points shown)", shown.len(), len);
         }
-        let _ = writeln!(
-            out,
-            "{:>8}  {:>14}  {:>14}  {:>14}",
-            "step", "x", "y", "loss"
+        if markdown {
+            let _ = writeln!(out);
+        }
+        let rows: Vec<Vec<String>> = shown
+            .iter()
+            .map(|&i| {
+                let p = r.trajectory[i];
+                vec![
+                    p.step.to_string(),
+                    fmt_value(p.x),
+                    fmt_value(p.y),
+                    fmt_value(p.loss),
+                ]
+            })
+            .collect();
+        write_table(
+            &mut out,
+            markdown,
+            &["step", "x", "y", "loss"],
+            &rows,
+            false,
         );
-        for i in rows {
-            let p = r.trajectory[i];
+        if let Some(step) = r.diverged_at {
             let _ = writeln!(
                 out,
-                "{:>8}  {:>14}  {:>14}  {:>14}",
-                p.step,
-                fmt_value(p.x),
-                fmt_value(p.y),
-                fmt_value(p.loss)
+                "{}diverged at step {step}: run stopped",
+                if markdown { "\n" } else { "" }
             );
-        }
-        if let Some(step) = r.diverged_at {
-            let _ = writeln!(out, "diverged at step {step}: run stopped");
         }
     }
     let _ = writeln!(
         out,
-        "\nranking (steps to loss ≤ {threshold}, then final loss; oscillation = sign changes of Δx plus Δy)"
+        "\n{}",
+        heading(
+            2,
+            &format!(
+                "ranking (steps to loss ≤ {threshold}, then final loss; oscillation = sign changes of Δx plus Δy)"
+            )
+        )
     );
-    let _ = writeln!(
-        out,
-        "{:>4}  {:<10}  {:>14}  {:>12}  {:>12}  {:>11}",
-        "rank", "optimizer", "steps to reach", "final loss", "path length", "oscillation"
-    );
-    for (rank, &i) in race::ranking(summaries).iter().enumerate() {
-        let s = &summaries[i];
-        let reach = s
-            .steps_to_threshold
-            .map_or_else(|| "not reached".to_string(), |n| n.to_string());
-        let final_loss = s
-            .final_loss
-            .map_or_else(|| "diverged".to_string(), fmt_value);
-        let _ = writeln!(
-            out,
-            "{:>4}  {:<10}  {:>14}  {:>12}  {:>12}  {:>11}",
-            rank + 1,
-            runs[i].config.name(),
-            reach,
-            final_loss,
-            fmt_value(s.path_length),
-            s.oscillation
-        );
+    if markdown {
+        let _ = writeln!(out);
+    }
+    let rows: Vec<Vec<String>> = race::ranking(summaries)
+        .iter()
+        .enumerate()
+        .map(|(rank, &i)| {
+            let s = &summaries[i];
+            vec![
+                (rank + 1).to_string(),
+                runs[i].config.name().to_string(),
+                s.steps_to_threshold
+                    .map_or_else(|| "not reached".to_string(), |n| n.to_string()),
+                s.final_loss
+                    .map_or_else(|| "diverged".to_string(), fmt_value),
+                fmt_value(s.path_length),
+                s.oscillation.to_string(),
+            ]
+        })
+        .collect();
+    let headers = [
+        "rank",
+        "optimizer",
+        "steps to reach",
+        "final loss",
+        "path length",
+        "oscillation",
+    ];
+    if markdown {
+        write_table(&mut out, true, &headers, &rows, false);
+    } else {
+        // The optimizer column reads better left-aligned after the rank.
+        let rows: Vec<Vec<String>> = rows
+            .into_iter()
+            .map(|mut r| {
+                let name = r.remove(1);
+                r[0] = format!("{:>4}  {name:<9}", r[0]);
+                r
+            })
+            .collect();
+        let mut h = headers.to_vec();
+        h.remove(1);
+        let first = format!("{:>4}  {:<9}", "rank", "optimizer");
+        h[0] = &first;
+        write_table(&mut out, false, &h, &rows, true);
     }
     out
 }
