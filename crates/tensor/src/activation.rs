@@ -1253,6 +1253,57 @@ mod tests {
     }
 
     #[test]
+    fn hard_swish_of_huge_f32_inputs_does_not_overflow() {
+        // PyTorch's x·6/6 overflows to ∞ for x > MAX/6; nabla returns x for x ≥ 3.
+        assert_eq!(Activation::HardSwish.value(3.0e38_f32), 3.0e38);
+        assert_eq!(Activation::HardSwish.value(f64::MAX), f64::MAX);
+        assert_eq!(Activation::HardSwish.value(3.0_f64), 3.0);
+        assert_eq!(Activation::HardSwish.value(2.0_f64), 2.0 * 5.0 / 6.0);
+    }
+
+    #[test]
+    fn swish_beta_beyond_f32_range_saturates_instead_of_nan() {
+        let s = Activation::Swish { beta: 1e300 };
+        assert_eq!(s.value(0.0_f32), 0.0);
+        assert_eq!(s.derivative(0.0_f32), 0.5);
+        assert_eq!(s.value(-2.0_f32), 0.0);
+        assert_eq!(s.value(2.0_f32), 2.0);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn derivative_is_the_slope_for_any_parameters(
+            x in -12.0_f64..12.0,
+            alpha in -2.0_f64..2.0,
+            beta in -4.0_f64..4.0,
+            sp_beta in 0.1_f64..4.0,
+        ) {
+            let acts = [
+                Activation::LeakyRelu { alpha },
+                Activation::Elu { alpha },
+                Activation::Swish { beta },
+                Activation::Softplus { beta: sp_beta, threshold: 20.0 },
+                Activation::Sigmoid, Activation::Tanh, Activation::Gelu, Activation::GeluTanh,
+                Activation::Mish, Activation::LogSigmoid, Activation::Selu, Activation::Relu,
+                Activation::Relu6, Activation::HardSwish, Activation::HardSigmoid,
+            ];
+            // Stay clear of the kinks (0, ±3, 6) and of softplus's switch at βx = threshold.
+            let near = |k: f64| (x - k).abs() < 1e-4;
+            proptest::prop_assume!(!(near(0.0) || near(3.0) || near(-3.0) || near(6.0)));
+            proptest::prop_assume!((x * sp_beta - 20.0).abs() > 1e-3);
+            for act in acts {
+                let h = 1e-6;
+                let fd = (act.value(x + h) - act.value(x - h)) / (2.0 * h);
+                let d = act.derivative(x);
+                proptest::prop_assert!(
+                    (d - fd).abs() < 1e-6 * (1.0 + d.abs() + x.abs()),
+                    "{:?} at {}: {} vs {}", act, x, d, fd
+                );
+            }
+        }
+    }
+
+    #[test]
     fn softplus_past_ln_max_stays_finite_and_exact() {
         let sp = Activation::Softplus {
             beta: 1.0,
