@@ -30,7 +30,7 @@ pub enum Error {
         reason: &'static str,
     },
     /// An optimizer step was given a different number of parameters or gradients than before.
-    #[error("optimizer step: expected {expected} parameter slices, got {actual}")]
+    #[error("optimizer step: expected {expected} parameter and gradient slices, got {actual}")]
     ParameterCount {
         /// The number of parameters the optimizer holds state for (or the number of params).
         expected: usize,
