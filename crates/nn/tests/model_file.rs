@@ -119,7 +119,7 @@ fn f64s(v: &Value) -> Vec<f64> {
 }
 
 fn rows(v: &Value) -> Vec<f64> {
-    v.as_array().unwrap().iter().flat_map(|r| f64s(r)).collect()
+    v.as_array().unwrap().iter().flat_map(f64s).collect()
 }
 
 fn close(a: f64, b: f64, rel: f64, abs: f64) -> bool {

@@ -4,16 +4,19 @@
 //! nabla train [--data digits|iris|wine|breast_cancer|diabetes|penguins|FILE.csv] [--target COL]
 //!             [--hidden 64] [--activation relu] [--dropout 0.0] [--optimizer adam] [--lr 1e-3]
 //!             [--epochs 30] [--batch 32] [--seed 0] [--test-fraction 0.25] [--save MODEL]
-//!             [--plot FILE.png|svg] [--format text|json]
+//!             [--mc-samples N] [--plot FILE.png|svg] [--format text|json]
 //! ```
 //!
 //! The pipeline: load → seeded split (test, optional validation) → standardise features with the
-//! training part's statistics → train (progress on stderr) → evaluate. With no arguments it
+//! training part's statistics → train (progress on stderr) → evaluate → optionally Monte Carlo
+//! dropout on the test rows (`--mc-samples`) → optionally save the model (`--save`, safetensors
+//! with PyTorch's state_dict names; see `nabla_nn::model_file`). With no arguments it
 //! trains a 64-64-10 ReLU network on the embedded digits with Adam, as PyTorch's recipe does.
 
 mod curve;
+pub mod multitask;
 mod progress;
-mod report;
+pub mod report;
 
 use std::path::PathBuf;
 
@@ -24,6 +27,7 @@ use nabla_nn::data::{
 };
 use nabla_nn::init::Init;
 use nabla_nn::layers::{Mlp, MlpConfig};
+use nabla_nn::model_file::{McDropout, Model, Network, TargetInfo};
 use nabla_nn::optim::{HyperValue, OptimizerConfig};
 use nabla_nn::train::{evaluate, fit, FitReport, Metrics, Objective, TrainConfig};
 use nabla_tensor::{Activation, Float, Tensor};
@@ -108,6 +112,16 @@ pub struct TrainArgs {
     /// Draw the loss and metric curves to this PNG or SVG file.
     #[arg(long, value_name = "FILE.png|svg")]
     pub plot: Option<PathBuf>,
+    /// Save the trained model to this file (safetensors with PyTorch's state_dict names and
+    /// nabla's metadata; written atomically once training has succeeded).
+    #[arg(long, value_name = "MODEL")]
+    pub save: Option<PathBuf>,
+    /// Monte Carlo dropout on the test rows: this many stochastic passes with dropout kept on
+    /// (needs --dropout > 0; at least 2).
+    #[arg(long, value_name = "N")]
+    pub mc_samples: Option<usize>,
+    #[command(flatten)]
+    pub multitask: multitask::MultiTaskArgs,
     #[command(flatten)]
     pub common: CommonArgs,
 }
@@ -119,7 +133,6 @@ pub struct Prepared {
     /// The split, features standardised.
     pub split: SplitData,
     /// The feature scaling fitted on the training part (saved with a model).
-    #[allow(dead_code)]
     pub standardizer: Standardizer,
     /// The target trained on.
     pub target_name: String,
@@ -141,10 +154,17 @@ pub struct Outcome {
     pub widths: Vec<usize>,
     /// Trainable numbers.
     pub parameters: usize,
+    /// The trained network with its standardisation and target, as `--save` writes it.
+    pub model: Model,
+    /// Monte Carlo dropout on the test rows (`--mc-samples`).
+    pub mc_dropout: Option<McDropout>,
 }
 
 /// Runs `nabla train`.
 pub fn run(args: &TrainArgs) -> anyhow::Result<()> {
+    if !args.multitask.tasks.is_empty() {
+        return multitask::run(args);
+    }
     let activation = Activation::parse(&args.activation, args.alpha, args.beta)
         .map_err(|e| anyhow::anyhow!("--activation: {e}"))?;
     let hidden = parse_hidden(&args.hidden)?;
@@ -159,6 +179,7 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<()> {
     if !(0.0..1.0).contains(&args.dropout) {
         bail!("--dropout: {} is not in [0, 1)", args.dropout);
     }
+    check_model_flags(args)?;
     let prepared = prepare(args)?;
     let config = TrainConfig {
         epochs: args.epochs,
@@ -185,7 +206,36 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<()> {
     if let Some(path) = &args.plot {
         curve::save(path, &prepared, &outcome)?;
     }
+    if let Some(path) = &args.save {
+        let bytes = outcome.model.to_bytes()?;
+        crate::output::write_atomic(path, &bytes).map_err(|e| anyhow::anyhow!("--save: {e:#}"))?;
+    }
     report::print(args, &prepared, &config, &outcome)
+}
+
+/// Checks `--save` and `--mc-samples` before training, so a bad flag costs no training time.
+fn check_model_flags(args: &TrainArgs) -> anyhow::Result<()> {
+    if let Some(n) = args.mc_samples {
+        if args.dropout == 0.0 {
+            bail!("--mc-samples: Monte Carlo dropout needs --dropout > 0 (every pass would be the same)");
+        }
+        if n < 2 {
+            bail!("--mc-samples: {n} passes give no spread; use at least 2");
+        }
+    }
+    if let Some(path) = &args.save {
+        let dir = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => std::path::Path::new("."),
+        };
+        if !dir.is_dir() {
+            bail!("--save {}: the folder {} does not exist", path.display(), dir.display());
+        }
+        if path.is_dir() {
+            bail!("--save {}: is a folder; give a file name", path.display());
+        }
+    }
+    Ok(())
 }
 
 fn parse_hidden(text: &str) -> anyhow::Result<Vec<usize>> {
@@ -361,6 +411,18 @@ fn train_typed<T: Float>(
         .as_ref()
         .map(|(vx, vy)| evaluate(&mlp, objective, vx, vy))
         .transpose()?;
+    let target = &prepared.split.train.targets()[0];
+    let target = TargetInfo::new(
+        prepared.target_name.clone(),
+        objective,
+        target.class_names().to_vec(),
+    )
+    .map_err(|e| anyhow::anyhow!("--target {}: {e}", prepared.target_name))?;
+    let model = Model::new(Network::from_mlp(&mlp), prepared.standardizer.clone(), target)?;
+    let mc_dropout = args
+        .mc_samples
+        .map(|n| model.mc_dropout(prepared.split.test.features(), n, args.seed))
+        .transpose()?;
     Ok(Outcome {
         fit: fit_report,
         train,
@@ -368,5 +430,7 @@ fn train_typed<T: Float>(
         test,
         widths: mlp.widths(),
         parameters: mlp.parameter_count(),
+        model,
+        mc_dropout,
     })
 }

@@ -102,10 +102,26 @@ fn to_json(
         "test": metrics_json(&outcome.test),
         "seconds": outcome.fit.seconds,
         "history": history,
+        "saved": args.save.as_ref().map(|p| p.display().to_string()),
+        "mc_dropout": outcome.mc_dropout.as_ref().map(|mc| mc_json(args, prepared, outcome, mc)),
     })
 }
 
-fn metric_line(m: &Metrics) -> String {
+/// The `mc_dropout` summary on the test rows.
+fn mc_json(
+    args: &TrainArgs,
+    prepared: &Prepared,
+    outcome: &Outcome,
+    mc: &nabla_nn::model_file::McDropout,
+) -> Value {
+    let target = &prepared.split.test.targets()[0];
+    // The test labels index the same classes as the model's, so the sizes always agree.
+    crate::commands::predict::mc_json(&outcome.model, mc, Some(target), args.seed, false)
+        .unwrap_or(Value::Null)
+}
+
+/// One line of metrics: loss and accuracy, or loss, MSE and R².
+pub fn metric_line(m: &Metrics) -> String {
     match (m.accuracy, m.mse) {
         (Some(a), _) => format!("loss {:.4}  accuracy {:.4}", m.loss, a),
         (None, Some(mse)) => format!(
@@ -176,5 +192,14 @@ fn to_text(
     }
     let _ = writeln!(s, "test   {}", metric_line(&outcome.test));
     let _ = writeln!(s, "trained in {:.2} s", outcome.fit.seconds);
+    if let Some(mc) = &outcome.mc_dropout {
+        let target = &prepared.split.test.targets()[0];
+        if let Ok(text) = crate::commands::predict::mc_text(&outcome.model, mc, Some(target)) {
+            let _ = write!(s, "\non the test rows, {text}");
+        }
+    }
+    if let Some(path) = &args.save {
+        let _ = writeln!(s, "model saved to {}", path.display());
+    }
     s
 }
