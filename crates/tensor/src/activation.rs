@@ -10,10 +10,11 @@
 //! differentiates some functions from their output (sigmoid: `y·(1−y)`, tanh: `1−y²`) and others
 //! from their input (relu, gelu, elu, softplus, mish, ...).
 //!
-//! No function returns NaN or ±∞ for a finite input, in f32 or f64: where PyTorch's own formula would
-//! overflow (softplus with a threshold beyond `ln(MAX)`, the gelu-tanh derivative for |x| ≳ 1e19 in
-//! f32) nabla switches to an algebraically equal form; these are the only departures, and they
-//! change no value PyTorch computes as finite.
+//! No function returns NaN or ±∞ for a finite input, in f32 or f64. Where PyTorch's own formula
+//! would overflow, nabla switches to an algebraically equal form: softplus with a threshold beyond
+//! `ln(MAX)`, hard swish for `x ≥ 3` (`x` rather than `x·6/6`), the gelu-tanh derivative for
+//! |x| ≳ 1.8e19 in f32; and a parameter too large for the element type saturates at its largest
+//! value. These are the only departures, and they change no value PyTorch computes as finite.
 //!
 //! ```
 //! use nabla_tensor::Activation;
