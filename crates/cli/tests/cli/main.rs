@@ -4,6 +4,7 @@
 mod activation;
 mod optimize;
 mod backprop;
+mod model;
 mod regress;
 mod util;
 mod train;
