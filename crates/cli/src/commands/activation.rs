@@ -90,7 +90,8 @@ pub fn run(args: &ActivationArgs) -> anyhow::Result<()> {
         .collect();
     match args.common.format {
         Format::Json => output::print_json(&to_json(act, &points)),
-        Format::Text | Format::Markdown => output::print_text(&to_text(act, &points)),
+        Format::Text => output::print_text(&to_text(act, &points)),
+        Format::Markdown => output::print_text(&to_markdown(act, &points)),
     }
 }
 
@@ -241,6 +242,25 @@ fn to_text(act: Activation, points: &[(f64, f64, f64)]) -> String {
     out
 }
 
+/// The points as a Markdown table under a heading, then the properties paragraph.
+fn to_markdown(act: Activation, points: &[(f64, f64, f64)]) -> String {
+    let mut out = format!(
+        "### {}\n\n| x | f(x) | f'(x) |\n|---:|---:|---:|\n",
+        title(act)
+    );
+    for &(x, v, d) in points {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} |",
+            format_number(x),
+            format_number(v),
+            format_number(d)
+        );
+    }
+    let _ = writeln!(out, "\n{}", act.properties());
+    out
+}
+
 /// Wraps a paragraph at `width` columns.
 pub fn wrap(text: &str, width: usize) -> String {
     let mut out = String::new();
@@ -278,7 +298,8 @@ fn table(args: &ActivationArgs) -> anyhow::Result<()> {
         .map_or_else(|| atlas::time_kernels(Activation::Relu).0, |p| p.forward_ns);
     match args.common.format {
         Format::Json => output::print_json(&table_json(&props, relu_ns)),
-        Format::Text | Format::Markdown => output::print_text(&table_text(&props, relu_ns)),
+        Format::Text => output::print_text(&table_text(&props, relu_ns)),
+        Format::Markdown => output::print_text(&table_markdown(&props, relu_ns)),
     }
 }
 
@@ -358,7 +379,8 @@ fn intervals_text(v: &[atlas::Interval]) -> String {
     parts.join(", ")
 }
 
-fn table_text(props: &[atlas::Properties], relu_ns: f64) -> String {
+/// The atlas's header and one row of cells per function.
+fn table_cells(props: &[atlas::Properties], relu_ns: f64) -> ([&'static str; 8], Vec<Vec<String>>) {
     let header = [
         "activation",
         "range",
@@ -413,6 +435,21 @@ fn table_text(props: &[atlas::Properties], relu_ns: f64) -> String {
             ]
         })
         .collect();
+    (header, rows)
+}
+
+/// How the atlas's columns were measured.
+fn table_note(relu_ns: f64) -> String {
+    format!(
+        "Range: sampled on [−50, 50] and at ±1e4 (∞ where f keeps growing). Zero-centred: \
+         |E f(Z)| ≤ 0.1·sd f(Z) for Z ~ N(0, 1). Non-differentiable points: where the one-sided \
+         difference quotients differ. Cost: f32 forward kernel over 65536 elements, best of 7, on \
+         this machine (relu: {relu_ns:.2} ns/element)."
+    )
+}
+
+fn table_text(props: &[atlas::Properties], relu_ns: f64) -> String {
+    let (header, rows) = table_cells(props, relu_ns);
     let widths: Vec<usize> = (0..header.len())
         .map(|c| {
             rows.iter()
@@ -442,13 +479,7 @@ fn table_text(props: &[atlas::Properties], relu_ns: f64) -> String {
         let cells: Vec<&str> = r.iter().map(String::as_str).collect();
         out.push_str(&line(&cells));
     }
-    let note = format!(
-        "Range: sampled on [−50, 50] and at ±1e4 (∞ where f keeps growing). Zero-centred: \
-         |E f(Z)| ≤ 0.1·sd f(Z) for Z ~ N(0, 1). Non-differentiable points: where the one-sided \
-         difference quotients differ. Cost: f32 forward kernel over 65536 elements, best of 7, on \
-         this machine (relu: {relu_ns:.2} ns/element)."
-    );
-    let _ = writeln!(out, "\n{}", wrap(&note, 96));
+    let _ = writeln!(out, "\n{}", wrap(&table_note(relu_ns), 96));
     out
 }
 
@@ -490,4 +521,28 @@ fn draw(args: &ActivationArgs, path: &Path) -> anyhow::Result<()> {
             ))
         }
     }
+}
+
+/// The atlas as a Markdown table (the same cells as the text table).
+fn table_markdown(props: &[atlas::Properties], relu_ns: f64) -> String {
+    let (header, rows) = table_cells(props, relu_ns);
+    // A literal `|` (as in |f'|) would end a Markdown cell.
+    let escape = |cell: &str| cell.replace('|', "\\|");
+    let head: Vec<String> = header.iter().map(|h| escape(h)).collect();
+    let mut out = format!("| {} |\n", head.join(" | "));
+    let _ = writeln!(
+        out,
+        "|{}",
+        header
+            .iter()
+            .enumerate()
+            .map(|(c, _)| if c >= 6 { "---:|" } else { "---|" })
+            .collect::<String>()
+    );
+    for r in &rows {
+        let cells: Vec<String> = r.iter().map(|c| escape(c)).collect();
+        let _ = writeln!(out, "| {} |", cells.join(" | "));
+    }
+    let _ = writeln!(out, "\n{}", table_note(relu_ns));
+    out
 }

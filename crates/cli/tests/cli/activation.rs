@@ -367,3 +367,22 @@ fn plot_errors_name_the_flag() {
     );
     assert_usage_error(&["activation", "--plot", "x.png"], "--plot");
 }
+
+#[test]
+fn markdown_tables() {
+    let run = nabla(&["activation", "gelu", "--at", "-1,0", "--format", "markdown"]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.starts_with("### gelu\n\n| x | f(x) | f'(x) |\n"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("| 0 | 0 | 0.5 |"), "{}", run.stdout);
+    let run = nabla(&["activation", "relu,tanh", "--table", "--format", "markdown"]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert!(lines[0].contains(r"\|f'\| < 1e-3 for"), "{}", run.stdout);
+    // Every table line has the same number of unescaped cell separators.
+    let cells = |l: &str| l.replace(r"\|", "").matches('|').count();
+    assert!(lines[..4].iter().all(|l| cells(l) == 9), "{}", run.stdout);
+}
