@@ -26,6 +26,9 @@ enum Command {
     Bench(commands::bench::BenchArgs),
     /// Train a network on an embedded data set or a CSV file (the default: digits, 64-64-10).
     Train(commands::train::TrainArgs),
+    /// Does sharing help? Single-task networks against one multi-task network under each loss
+    /// balancing, on the same splits and seeds (per-task test metrics, mean ± std).
+    MtlCompare(commands::mtl_compare::MtlCompareArgs),
     /// Predict with a saved model: class and probabilities, or value, per row of a CSV file.
     Predict(commands::predict::PredictArgs),
     /// Evaluate a saved model on labelled rows: loss, accuracy or MSE and R².
@@ -45,6 +48,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Bench(args) => commands::bench::run(&args),
         Command::Train(args) => commands::train::run(&args),
+        Command::MtlCompare(args) => commands::mtl_compare::run(&args),
         Command::Predict(args) => commands::predict::run(&args),
         Command::Eval(args) => commands::eval::run(&args),
         Command::Backprop(args) => commands::backprop::run(&args),

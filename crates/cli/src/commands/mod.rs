@@ -1,6 +1,7 @@
 //! One module per `nabla` command.
 
 pub mod backprop;
+pub mod mtl_compare;
 pub mod activation;
 pub mod eval;
 pub mod optimize;

@@ -1,0 +1,575 @@
+//! `nabla train --task …`: one network, a shared trunk and one head per declared task.
+//!
+//! ```text
+//! nabla train --data penguins --task species:classes --task sex:binary
+//!             --task body_mass_g:regression --shared 64,64 --head 32
+//!             --balance fixed|uncertainty|gradnorm|pcgrad [--weights 1,1,0.5]
+//!             [--gradnorm-alpha 1.5] [--gradnorm-lr 0.025] [--plot curves.png]
+//! ```
+//!
+//! Every `--task NAME[:KIND]` names a target column of `--data` (a CSV file, or an embedded data
+//! set's target, whose kind must then match). Rows missing one task's label still train the
+//! others (masked losses, see `nabla_nn::multitask`). The rest of the pipeline is `nabla train`'s:
+//! seeded split, standardisation on the training part, the optimizer flags, `--epochs`,
+//! `--batch`, `--seed`, `--dtype`. `--hidden` and `--target` do not apply.
+
+mod picture;
+
+use std::fmt::Write as _;
+
+use anyhow::{bail, Context};
+use clap::Args;
+use nabla_nn::data::{CsvOptions, Dataset, SplitConfig, SplitData, Standardizer, TargetSpec};
+use nabla_nn::multitask::{
+    fit_multitask, Balance, MultiTaskConfig, MultiTaskData, MultiTaskEvent, MultiTaskFitReport,
+    MultiTaskModel, MultiTaskTrainConfig, Task,
+};
+use nabla_nn::train::{Event, Metrics, Objective, TrainConfig};
+use nabla_tensor::{Activation, Float};
+use serde_json::{json, Map, Value};
+
+use super::report::metrics_json;
+use super::{optimizer_config, progress, Dtype, TrainArgs};
+use crate::output::{self, Format};
+
+/// The multi-task flags of `nabla train`.
+#[derive(Args, Debug, Clone)]
+pub struct MultiTaskArgs {
+    /// Declare a task: a target column and its kind (regression, binary, classes); repeatable.
+    /// Any --task switches to multi-task training.
+    #[arg(long = "task", value_name = "NAME:KIND")]
+    pub tasks: Vec<String>,
+    /// The shared trunk's widths, comma-separated (multi-task).
+    #[arg(long, default_value = "64,64", value_name = "W[,W...]")]
+    pub shared: String,
+    /// Each task head's hidden widths (`0` or `none`: a linear head) (multi-task).
+    #[arg(long, default_value = "32", value_name = "W[,W...]")]
+    pub head: String,
+    /// The loss balancing: fixed, uncertainty, gradnorm or pcgrad (multi-task).
+    #[arg(long, default_value = "fixed")]
+    pub balance: String,
+    /// Fixed task weights in --task order (fixed, pcgrad; GradNorm's start), comma-separated.
+    #[arg(long, value_name = "W[,W...]")]
+    pub weights: Option<String>,
+    /// GradNorm's asymmetry α.
+    #[arg(long, default_value_t = Balance::GRADNORM_ALPHA)]
+    pub gradnorm_alpha: f64,
+    /// GradNorm's learning rate for the task weights.
+    #[arg(long, default_value_t = Balance::GRADNORM_LR)]
+    pub gradnorm_lr: f64,
+}
+
+/// Everything settled before a multi-task network is trained: the split data and the tasks.
+pub struct TaskData {
+    /// The data set's name.
+    pub name: String,
+    /// The split, features standardised with the training part's statistics.
+    pub split: SplitData,
+    /// The tasks in declaration order, objectives fitted on the training part.
+    pub tasks: Vec<Task>,
+}
+
+/// Reads `--data` with the declared tasks and checks each declaration; `flag` names the option
+/// in errors (`--task`).
+///
+/// # Errors
+/// An unknown column, a kind that does not fit the values, a repeated task, unreadable data;
+/// each message names the column or file.
+pub fn load_tasks(data: &str, specs: &[String], flag: &str) -> anyhow::Result<Dataset> {
+    if specs.is_empty() {
+        bail!("{flag}: declare at least one task as NAME:KIND");
+    }
+    let specs = specs
+        .iter()
+        .map(|s| TargetSpec::parse(s).map_err(|e| anyhow::anyhow!("{flag} {s}: {e}")))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    for (i, s) in specs.iter().enumerate() {
+        if specs[..i].iter().any(|t| t.column == s.column) {
+            bail!("{flag} {}: the task is declared twice", s.column);
+        }
+    }
+    let is_file = std::path::Path::new(data).exists();
+    let options = CsvOptions {
+        targets: if is_file { specs.clone() } else { Vec::new() },
+        ..CsvOptions::default()
+    };
+    let dataset =
+        Dataset::load(data, &options).map_err(|e| anyhow::anyhow!("--data {data}: {e}"))?;
+    for spec in &specs {
+        let target = dataset
+            .target(&spec.column)
+            .map_err(|e| anyhow::anyhow!("{flag} {}: {e}", spec.column))?;
+        if let Some(kind) = spec.kind {
+            if kind != target.kind() {
+                bail!(
+                    "{flag} {}:{kind}: column \"{}\" of {} holds a {} target, not {kind}",
+                    spec.column,
+                    spec.column,
+                    dataset.name(),
+                    target.kind()
+                );
+            }
+        }
+        if target.missing_count() == target.len() {
+            bail!(
+                "{flag} {}: column \"{}\" has no values",
+                spec.column,
+                spec.column
+            );
+        }
+    }
+    let names: Vec<String> = specs.iter().map(|s| s.column.clone()).collect();
+    dataset
+        .select_targets(&names)
+        .map_err(|e| anyhow::anyhow!("{flag}: {e}"))
+}
+
+/// Splits `dataset` (seeded), standardises the features with the training part's statistics and
+/// fits each task's objective on the training part.
+///
+/// # Errors
+/// Bad split fractions, or a task left without labels in the training part.
+pub fn split_tasks(
+    dataset: &Dataset,
+    test_fraction: f64,
+    validation_fraction: f64,
+    seed: u64,
+) -> anyhow::Result<TaskData> {
+    let config = SplitConfig {
+        test_fraction,
+        validation_fraction,
+        seed,
+        stratify_by: None,
+    };
+    let (_, mut split) = dataset
+        .split(&config)
+        .map_err(|e| anyhow::anyhow!("--test-fraction/--validation-fraction: {e}"))?;
+    let standardizer = Standardizer::fit(&split.train)?;
+    standardizer.transform(&mut split.train)?;
+    standardizer.transform(&mut split.test)?;
+    if let Some(v) = split.validation.as_mut() {
+        standardizer.transform(v)?;
+    }
+    let tasks = split
+        .train
+        .targets()
+        .iter()
+        .map(|t| {
+            if t.missing_count() == t.len() {
+                bail!(
+                    "--task {}: no training row has a label; use more data or another split",
+                    t.name()
+                );
+            }
+            Ok(Task::new(t.name(), Objective::fit(t)))
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    Ok(TaskData {
+        name: dataset.name().to_string(),
+        split,
+        tasks,
+    })
+}
+
+/// Layer widths given to `flag` as `W,W,...` (`0`, `none` or nothing: no layer).
+///
+/// # Errors
+/// A width that is not a positive integer, naming `flag`.
+pub fn parse_widths(flag: &str, text: &str) -> anyhow::Result<Vec<usize>> {
+    let text = text.trim();
+    if text.is_empty() || text == "0" || text.eq_ignore_ascii_case("none") {
+        return Ok(Vec::new());
+    }
+    text.split(',')
+        .map(|w| match w.trim().parse::<usize>() {
+            Ok(0) | Err(_) => bail!("{flag}: '{}' is not a positive layer width", w.trim()),
+            Ok(n) => Ok(n),
+        })
+        .collect()
+}
+
+/// The balancing method from `--balance` and the GradNorm flags.
+///
+/// # Errors
+/// An unknown method name.
+pub fn parse_balance(name: &str, alpha: f64, lr: f64) -> anyhow::Result<Balance> {
+    match Balance::parse(name) {
+        Some(Balance::GradNorm { .. }) => Ok(Balance::GradNorm { alpha, lr }),
+        Some(b) => Ok(b),
+        None => bail!(
+            "--balance: unknown method '{name}' (expected one of: {})",
+            Balance::NAMES.join(", ")
+        ),
+    }
+}
+
+/// The kind's name of an objective, as `--task` spells it.
+pub fn kind_name(objective: Objective) -> &'static str {
+    match objective {
+        Objective::Classes { .. } => "classes",
+        Objective::Binary => "binary",
+        Objective::Regression { .. } => "regression",
+    }
+}
+
+/// One trained multi-task network's results, in f64 whatever the dtype.
+pub struct MultiOutcome {
+    /// The training history.
+    pub fit: MultiTaskFitReport,
+    /// Final metrics per task on the training, validation and test parts.
+    pub train: Vec<Option<Metrics>>,
+    /// Final metrics per task on the validation part.
+    pub validation: Option<Vec<Option<Metrics>>>,
+    /// Final metrics per task on the test part.
+    pub test: Vec<Option<Metrics>>,
+    /// Trainable numbers, all and shared.
+    pub parameters: (usize, usize),
+}
+
+/// Builds and trains the network on `data`, then evaluates every part.
+///
+/// # Errors
+/// Training errors (divergence, bad weights) and shape errors.
+pub fn train_network<T: Float>(
+    data: &TaskData,
+    model_config: &MultiTaskConfig,
+    config: &MultiTaskTrainConfig,
+    quiet: bool,
+) -> anyhow::Result<MultiOutcome> {
+    let train = MultiTaskData::<T>::new(&data.split.train, &data.tasks)?;
+    let test = MultiTaskData::<T>::new(&data.split.test, &data.tasks)?;
+    let validation = data
+        .split
+        .validation
+        .as_ref()
+        .map(|v| MultiTaskData::<T>::new(v, &data.tasks))
+        .transpose()?;
+    let mut model = MultiTaskModel::<T>::new(model_config, config.train.seed)?;
+    let mut bar = progress::Progress::new(config.train.epochs, quiet);
+    let report = fit_multitask(
+        &mut model,
+        &train,
+        validation.as_ref(),
+        config,
+        &mut |event| {
+            if let MultiTaskEvent::Batch {
+                epoch,
+                batch,
+                batches,
+                running_loss,
+                rows_per_second,
+            } = event
+            {
+                bar.update(Event::Batch {
+                    epoch,
+                    batch,
+                    batches,
+                    running_loss,
+                    rows_per_second,
+                });
+            }
+        },
+    );
+    bar.finish();
+    let report = report?;
+    Ok(MultiOutcome {
+        fit: report,
+        train: train.metrics(&model.predict(train.x())?)?,
+        validation: validation
+            .as_ref()
+            .map(|v| v.metrics(&model.predict(v.x())?))
+            .transpose()?,
+        test: test.metrics(&model.predict(test.x())?)?,
+        parameters: (model.parameter_count(), model.shared_parameter_count()),
+    })
+}
+
+/// Runs `nabla train` with `--task`.
+pub fn run(args: &TrainArgs) -> anyhow::Result<()> {
+    let m = &args.multitask;
+    if args.target.is_some() {
+        bail!("--target: with --task, declare every target column as a --task");
+    }
+    let activation = Activation::parse(&args.activation, args.alpha, args.beta)
+        .map_err(|e| anyhow::anyhow!("--activation: {e}"))?;
+    let shared = parse_widths("--shared", &m.shared)?;
+    if shared.is_empty() {
+        bail!("--shared: the trunk needs at least one layer");
+    }
+    let head = parse_widths("--head", &m.head)?;
+    let balance = parse_balance(&m.balance, m.gradnorm_alpha, m.gradnorm_lr)?;
+    let weights = match &m.weights {
+        Some(text) => output::parse_number_list("--weights", text)?,
+        None => Vec::new(),
+    };
+    let optimizer = optimizer_config(args)?;
+    let init = nabla_nn::init::Init::parse(&args.init)
+        .with_context(|| format!("--init: unknown initialiser '{}'", args.init))?;
+    if !(0.0..1.0).contains(&args.dropout) {
+        bail!("--dropout: {} is not in [0, 1)", args.dropout);
+    }
+    if !weights.is_empty() && weights.len() != m.tasks.len() {
+        bail!(
+            "--weights: {} weights for {} tasks; give one per --task",
+            weights.len(),
+            m.tasks.len()
+        );
+    }
+    let dataset = load_tasks(&args.data, &m.tasks, "--task")?;
+    let data = split_tasks(
+        &dataset,
+        args.test_fraction,
+        args.validation_fraction,
+        args.seed,
+    )?;
+    let model_config = MultiTaskConfig {
+        inputs: data.split.train.n_features(),
+        shared,
+        head_hidden: head,
+        activation,
+        dropout: args.dropout,
+        init,
+        tasks: data.tasks.clone(),
+    };
+    let config = MultiTaskTrainConfig {
+        train: TrainConfig {
+            epochs: args.epochs,
+            batch_size: args.batch,
+            seed: args.seed,
+            optimizer,
+            clip_norm: args.clip_norm,
+            schedule: None,
+            patience: None,
+        },
+        balance,
+        weights,
+    };
+    if args.patience.is_some() {
+        args.common
+            .warn("--patience is not used by multi-task training; all epochs run");
+    }
+    let outcome = match args.dtype {
+        Dtype::F32 => train_network::<f32>(&data, &model_config, &config, args.common.quiet),
+        Dtype::F64 => train_network::<f64>(&data, &model_config, &config, args.common.quiet),
+    }
+    .map_err(|e| anyhow::anyhow!("{e:#}"))?;
+    if let Some(path) = &args.plot {
+        picture::save(path, &data, &model_config, &outcome)?;
+    }
+    match args.common.format {
+        Format::Json => output::print_json(&to_json(args, &data, &model_config, &config, &outcome)),
+        Format::Text | Format::Markdown => {
+            output::print_text(&to_text(&data, &model_config, &config, &outcome))
+        }
+    }
+}
+
+/// The sum of the tasks' mean losses (tasks without labels add nothing).
+fn total_loss(metrics: &[Option<Metrics>]) -> f64 {
+    metrics.iter().flatten().map(|m| m.loss).sum()
+}
+
+fn per_task(tasks: &[Task], metrics: &[Option<Metrics>]) -> Value {
+    let map: Map<String, Value> = tasks
+        .iter()
+        .zip(metrics)
+        .map(|(t, m)| (t.name.clone(), m.as_ref().map_or(Value::Null, metrics_json)))
+        .collect();
+    Value::Object(map)
+}
+
+fn named(tasks: &[Task], values: &[f64]) -> Value {
+    let map: Map<String, Value> = tasks
+        .iter()
+        .zip(values)
+        .map(|(t, v)| (t.name.clone(), json!(v)))
+        .collect();
+    Value::Object(map)
+}
+
+fn balance_json(config: &MultiTaskTrainConfig) -> Value {
+    match config.balance {
+        Balance::GradNorm { alpha, lr } => json!({"method": "gradnorm", "alpha": alpha, "lr": lr}),
+        b => json!({ "method": b.name() }),
+    }
+}
+
+fn to_json(
+    args: &TrainArgs,
+    data: &TaskData,
+    model_config: &MultiTaskConfig,
+    config: &MultiTaskTrainConfig,
+    outcome: &MultiOutcome,
+) -> Value {
+    let tasks = &data.tasks;
+    let last = outcome.fit.history.last();
+    let mut task_map = Map::new();
+    for (t, task) in tasks.iter().enumerate() {
+        let rows = |part: &Dataset| {
+            let target = &part.targets()[t];
+            target.len() - target.missing_count()
+        };
+        task_map.insert(
+            task.name.clone(),
+            json!({
+                "kind": kind_name(task.objective),
+                "train": outcome.train[t].as_ref().map(metrics_json),
+                "validation": outcome.validation.as_ref().and_then(|v| v[t].as_ref().map(metrics_json)),
+                "test": outcome.test[t].as_ref().map(metrics_json),
+                "weight": last.map(|e| e.weights[t]),
+                "log_variance": last.and_then(|e| e.log_variances.as_ref().map(|s| s[t])),
+                "rows": {
+                    "train": rows(&data.split.train),
+                    "test": rows(&data.split.test),
+                },
+            }),
+        );
+    }
+    let history: Vec<Value> = outcome
+        .fit
+        .history
+        .iter()
+        .map(|e| {
+            json!({
+                "epoch": e.epoch,
+                "loss": e.loss,
+                "weights": named(tasks, &e.weights),
+                "log_variances": e.log_variances.as_ref().map(|s| named(tasks, s)),
+                "train": per_task(tasks, &e.train),
+                "validation": e.validation.as_ref().map(|v| per_task(tasks, v)),
+                "seconds": e.seconds,
+            })
+        })
+        .collect();
+    let hyper: Map<String, Value> = config
+        .train
+        .optimizer
+        .hyperparameters()
+        .into_iter()
+        .map(|(k, v)| {
+            let v = match v {
+                nabla_nn::optim::HyperValue::Number(x) => json!(x),
+                nabla_nn::optim::HyperValue::Flag(b) => json!(b),
+            };
+            (k.to_string(), v)
+        })
+        .collect();
+    json!({
+        "dataset": data.name,
+        "task_order": tasks.iter().map(|t| t.name.clone()).collect::<Vec<_>>(),
+        "tasks": task_map,
+        "shared": model_config.shared,
+        "head": model_config.head_hidden,
+        "activation": args.activation,
+        "dropout": args.dropout,
+        "balance": balance_json(config),
+        "parameters": outcome.parameters.0,
+        "shared_parameters": outcome.parameters.1,
+        "dtype": match args.dtype { Dtype::F32 => "float32", Dtype::F64 => "float64" },
+        "optimizer": { "name": config.train.optimizer.name(), "hyperparameters": hyper },
+        "batch": config.train.batch_size,
+        "seed": config.train.seed,
+        "rows": {
+            "train": data.split.train.n_samples(),
+            "validation": data.split.validation.as_ref().map(Dataset::n_samples),
+            "test": data.split.test.n_samples(),
+        },
+        "epochs": outcome.fit.history.len(),
+        "train": { "loss": total_loss(&outcome.train) },
+        "validation": outcome.validation.as_ref().map(|v| json!({ "loss": total_loss(v) })),
+        "test": { "loss": total_loss(&outcome.test) },
+        "seconds": outcome.fit.seconds,
+        "history": history,
+    })
+}
+
+/// `accuracy 0.9535` or `R² 0.8123 (MSE 1.2e5)`, the metric a task is judged by.
+pub fn headline(m: Option<&Metrics>) -> String {
+    match m {
+        None => "no labels".to_string(),
+        Some(m) => match (m.accuracy, m.r_squared, m.mse) {
+            (Some(a), _, _) => format!("accuracy {a:.4}"),
+            (None, Some(r), Some(mse)) => format!("R² {r:.4} (MSE {mse:.5})"),
+            (None, None, Some(mse)) => format!("MSE {mse:.5}"),
+            _ => format!("loss {:.4}", m.loss),
+        },
+    }
+}
+
+fn to_text(
+    data: &TaskData,
+    model_config: &MultiTaskConfig,
+    config: &MultiTaskTrainConfig,
+    outcome: &MultiOutcome,
+) -> String {
+    let mut s = String::new();
+    let widths = |w: &[usize]| w.iter().map(usize::to_string).collect::<Vec<_>>().join("-");
+    let _ = writeln!(
+        s,
+        "{}: {} tasks, trunk {}-{}, heads {} ({} parameters, {} shared), {} balancing, {} lr {}, batch {}, seed {}",
+        data.name,
+        data.tasks.len(),
+        model_config.inputs,
+        widths(&model_config.shared),
+        if model_config.head_hidden.is_empty() {
+            "linear".to_string()
+        } else {
+            widths(&model_config.head_hidden)
+        },
+        outcome.parameters.0,
+        outcome.parameters.1,
+        config.balance.name(),
+        config.train.optimizer.name(),
+        config.train.optimizer.lr(),
+        config.train.batch_size,
+        config.train.seed,
+    );
+    let _ = writeln!(
+        s,
+        "rows: {} train, {} test{}",
+        data.split.train.n_samples(),
+        data.split.test.n_samples(),
+        data.split
+            .validation
+            .as_ref()
+            .map_or(String::new(), |v| format!(", {} validation", v.n_samples())),
+    );
+    let _ = write!(s, "\n{:>6}  {:>9}", "epoch", "loss");
+    for t in &data.tasks {
+        let _ = write!(s, "  {:>22}", format!("{} (train)", t.name));
+    }
+    let _ = writeln!(s, "  weights");
+    let shown = outcome.fit.history.len();
+    for e in &outcome.fit.history {
+        if shown > 12 && e.epoch % (shown / 10).max(1) != 0 && e.epoch != shown && e.epoch != 1 {
+            continue;
+        }
+        let _ = write!(s, "{:>6}  {:>9.4}", e.epoch, e.loss);
+        for m in &e.train {
+            let short = match m {
+                None => "-".to_string(),
+                Some(m) => match (m.accuracy, m.r_squared) {
+                    (Some(a), _) => format!("acc {a:.4}"),
+                    (None, Some(r)) => format!("R² {r:.4}"),
+                    _ => format!("loss {:.4}", m.loss),
+                },
+            };
+            let _ = write!(s, "  {short:>22}");
+        }
+        let w: Vec<String> = e.weights.iter().map(|w| format!("{w:.3}")).collect();
+        let _ = writeln!(s, "  {}", w.join(" "));
+    }
+    let _ = writeln!(s, "\n{:<16} {:<12} {:<30} test", "task", "kind", "train");
+    for (t, task) in data.tasks.iter().enumerate() {
+        let _ = writeln!(
+            s,
+            "{:<16} {:<12} {:<30} {}",
+            task.name,
+            kind_name(task.objective),
+            headline(outcome.train[t].as_ref()),
+            headline(outcome.test[t].as_ref()),
+        );
+    }
+    let _ = writeln!(s, "trained in {:.2} s", outcome.fit.seconds);
+    s
+}

@@ -1,0 +1,200 @@
+//! `nabla train --task … --plot`: one panel per task with its learning curve (accuracy, or R²
+//! for regression, per epoch, on the training part and the validation part when there is one),
+//! and one panel with the task weights over the epochs.
+
+use std::path::Path;
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::{MultiOutcome, TaskData};
+use crate::plot::{self, DrawResult, Figure};
+use nabla_nn::multitask::MultiTaskConfig;
+use nabla_nn::train::Metrics;
+
+struct Curves<'a> {
+    title: String,
+    data: &'a TaskData,
+    outcome: &'a MultiOutcome,
+}
+
+/// A named series of (epoch, value) points.
+type Series = (String, Vec<(f64, f64)>);
+
+fn panel<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    caption: &str,
+    y_label: &str,
+    series: &[Series],
+    epochs: f64,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    let values: Vec<f64> = series
+        .iter()
+        .flat_map(|s| s.1.iter().map(|p| p.1))
+        .filter(|v| v.is_finite())
+        .collect();
+    let (lo, hi) = values
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &v| {
+            (l.min(v), h.max(v))
+        });
+    let (lo, hi) = if lo.is_finite() { (lo, hi) } else { (0.0, 1.0) };
+    let pad = ((hi - lo) * 0.05).max(1e-3);
+    let mut chart = ChartBuilder::on(area)
+        .caption(caption, (plot::FONT, 20))
+        .margin(10)
+        .x_label_area_size(40)
+        .y_label_area_size(60)
+        .build_cartesian_2d(1.0..epochs.max(2.0), (lo - pad)..(hi + pad))?;
+    chart
+        .configure_mesh()
+        .x_desc("epoch")
+        .x_label_formatter(&|x| format!("{}", x.round() as i64))
+        .y_desc(y_label)
+        .label_style((plot::FONT, 14))
+        .axis_desc_style((plot::FONT, 16))
+        .draw()?;
+    for (i, (name, points)) in series.iter().enumerate() {
+        if points.is_empty() {
+            continue;
+        }
+        let color = plot::color(i);
+        chart
+            .draw_series(LineSeries::new(
+                points.iter().copied(),
+                color.stroke_width(2),
+            ))?
+            .label(name.as_str())
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2))
+            });
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::LowerRight)
+        .label_font((plot::FONT, 14))
+        .background_style(WHITE.mix(0.8))
+        .border_style(BLACK)
+        .draw()?;
+    Ok(())
+}
+
+fn headline_metric(m: &Metrics) -> Option<f64> {
+    m.accuracy.or(m.r_squared)
+}
+
+impl Figure for Curves<'_> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult
+    where
+        DB::ErrorType: 'static,
+    {
+        root.fill(&WHITE)?;
+        let root = root.titled(&self.title, (plot::FONT, 22))?;
+        let tasks = &self.data.tasks;
+        let panels = tasks.len() + 1;
+        let rows = panels.div_ceil(2);
+        let areas = root.split_evenly((rows, 2));
+        let history = &self.outcome.fit.history;
+        let epochs = history.len() as f64;
+        for (t, task) in tasks.iter().enumerate() {
+            let train: Vec<(f64, f64)> = history
+                .iter()
+                .filter_map(|e| {
+                    e.train[t]
+                        .as_ref()
+                        .and_then(headline_metric)
+                        .map(|v| (e.epoch as f64, v))
+                })
+                .collect();
+            let validation: Vec<(f64, f64)> = history
+                .iter()
+                .filter_map(|e| {
+                    e.validation
+                        .as_ref()
+                        .and_then(|v| v[t].as_ref())
+                        .and_then(headline_metric)
+                        .map(|v| (e.epoch as f64, v))
+                })
+                .collect();
+            let metric = if task.objective.is_classification() {
+                "accuracy"
+            } else {
+                "R²"
+            };
+            panel(
+                &areas[t],
+                &format!("{} ({})", task.name, super::kind_name(task.objective)),
+                metric,
+                &[
+                    ("train".to_string(), train),
+                    ("validation".to_string(), validation),
+                ],
+                epochs,
+            )?;
+        }
+        let weights: Vec<Series> = tasks
+            .iter()
+            .enumerate()
+            .map(|(t, task)| {
+                (
+                    task.name.clone(),
+                    history
+                        .iter()
+                        .map(|e| (e.epoch as f64, e.weights[t]))
+                        .collect(),
+                )
+            })
+            .collect();
+        panel(
+            &areas[tasks.len()],
+            "task weights",
+            "weight",
+            &weights,
+            epochs,
+        )?;
+        Ok(())
+    }
+}
+
+/// Writes the per-task curves and the weights to `path` (PNG or SVG by extension).
+pub fn save(
+    path: &Path,
+    data: &TaskData,
+    model: &MultiTaskConfig,
+    outcome: &MultiOutcome,
+) -> anyhow::Result<()> {
+    let widths = |w: &[usize]| w.iter().map(usize::to_string).collect::<Vec<_>>().join("-");
+    let balance = outcome.fit.history.first().map_or("", |e| {
+        if e.log_variances.is_some() {
+            " (uncertainty: c·e^−s)"
+        } else {
+            ""
+        }
+    });
+    let title = format!(
+        "{}: trunk {}-{}, heads {}{}",
+        data.name,
+        model.inputs,
+        widths(&model.shared),
+        if model.head_hidden.is_empty() {
+            "linear".to_string()
+        } else {
+            widths(&model.head_hidden)
+        },
+        balance
+    );
+    let rows = (data.tasks.len() + 1).div_ceil(2) as u32;
+    plot::save(
+        path,
+        "--plot",
+        (1200, 40 + 400 * rows),
+        &Curves {
+            title,
+            data,
+            outcome,
+        },
+    )
+}
