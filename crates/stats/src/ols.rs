@@ -241,7 +241,11 @@ impl OlsConfig {
                         trusted_digits: digits.max(0.0),
                     });
                 }
-                normal_equations(&design.select(qr.retained()), y, condition_number)?
+                if qr.aliased().is_empty() {
+                    normal_equations(design.matrix(), y, condition_number)?
+                } else {
+                    normal_equations(&design.select(qr.retained()), y, condition_number)?
+                }
             }
         };
         if !qr.aliased().is_empty() {

@@ -185,7 +185,7 @@ mod tests {
     /// P(χ²_m/(χ²_m + χ²_k) ≤ d) = I_d(m/2, k/2): c = (1 − d) m times, then −d k times.
     fn beta_case(m: usize, k: usize, d: f64) -> (Vec<f64>, f64) {
         let mut c = vec![1.0 - d; m];
-        c.extend(std::iter::repeat(-d).take(k));
+        c.resize(m + k, -d);
         let exact = Beta::new(m as f64 / 2.0, k as f64 / 2.0).unwrap().cdf(d);
         (c, exact)
     }
