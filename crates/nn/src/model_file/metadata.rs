@@ -199,7 +199,7 @@ fn target<'a>(
         }
     };
     TargetInfo::new(name, objective, classes)
-        .map_err(|reason| bad("classes", classes_text, &reason))
+        .map_err(|e| bad("classes", classes_text, &e.to_string()))
 }
 
 fn activation(name: &str, params_text: &str) -> Result<Activation, ModelFileProblem> {

@@ -70,34 +70,31 @@ impl TargetInfo {
     /// Checks that the class names fit the objective.
     ///
     /// # Errors
-    /// A message when `classes` has the wrong length for the objective (k names for k classes,
-    /// two for binary, none for regression) or repeats a name.
-    pub fn new(
-        name: String,
-        objective: Objective,
-        classes: Vec<String>,
-    ) -> std::result::Result<TargetInfo, String> {
+    /// [`Error::DataShape`] when `classes` has the wrong length for the objective (k ≥ 1 names
+    /// for k classes, two for binary, none for regression); [`Error::DuplicateColumn`] when a
+    /// class name repeats.
+    pub fn new(name: String, objective: Objective, classes: Vec<String>) -> Result<TargetInfo> {
         let needed = match objective {
-            Objective::Classes { classes } => classes,
+            Objective::Classes { classes } => classes.max(1),
             Objective::Binary => 2,
             Objective::Regression { .. } => 0,
         };
         if classes.len() != needed {
-            return Err(format!(
-                "a {} target needs {needed} class names, found {}",
-                kind_of(objective),
-                classes.len()
-            ));
+            return Err(Error::DataShape {
+                what: format!("class names of {} target \"{name}\"", kind_of(objective)),
+                expected: needed,
+                found: classes.len(),
+            });
         }
-        if needed == 0 && matches!(objective, Objective::Classes { .. }) {
-            return Err("a classes target needs at least one class".to_string());
-        }
-        if let Some((i, c)) = classes
+        if let Some(c) = classes
             .iter()
             .enumerate()
-            .find(|(i, c)| classes[..*i].contains(c))
+            .find_map(|(i, c)| classes[..i].contains(c).then_some(c))
         {
-            return Err(format!("class name \"{c}\" repeats (position {i})"));
+            return Err(Error::DuplicateColumn {
+                source_name: format!("class names of target \"{name}\""),
+                column: c.clone(),
+            });
         }
         Ok(TargetInfo {
             name,
@@ -207,10 +204,11 @@ impl Model {
                 );
                 safetensors::serialize(views, Some(meta))
             });
-        views.map_err(|e| Error::ModelFile {
+        let bytes = views.map_err(|e| Error::ModelFile {
             path: "model".to_string(),
             problem: ModelFileProblem::Safetensors(e),
-        })
+        })?;
+        Ok(canonical_header(bytes))
     }
 
     /// Reads a model from a file's bytes; `path` names the file in errors.
@@ -263,6 +261,33 @@ impl Model {
             problem: ModelFileProblem::Write(e),
         })
     }
+}
+
+/// The same file with its JSON header's keys in sorted order (the safetensors crate writes the
+/// metadata in hash-map order, which changes from run to run), so that saving the same model
+/// twice gives the same bytes. The data section, and so every offset, is unchanged; the header
+/// stays padded with spaces to a multiple of 8 bytes.
+fn canonical_header(bytes: Vec<u8>) -> Vec<u8> {
+    use std::collections::BTreeMap;
+    let sorted = || -> Option<Vec<u8>> {
+        let n = usize::try_from(u64::from_le_bytes(bytes.get(..8)?.try_into().ok()?)).ok()?;
+        let header = std::str::from_utf8(bytes.get(8..8 + n)?).ok()?;
+        let mut top: BTreeMap<String, serde_json::Value> = serde_json::from_str(header).ok()?;
+        if let Some(meta) = top.get_mut("__metadata__") {
+            let map: BTreeMap<String, String> = serde_json::from_value(meta.take()).ok()?;
+            *meta = serde_json::to_value(map).ok()?;
+        }
+        let mut json = serde_json::to_vec(&top).ok()?;
+        json.resize(json.len().next_multiple_of(8), b' ');
+        let mut out = Vec::with_capacity(8 + json.len() + bytes.len() - 8 - n);
+        out.extend_from_slice(&(json.len() as u64).to_le_bytes());
+        out.extend_from_slice(&json);
+        out.extend_from_slice(&bytes[8 + n..]);
+        Some(out)
+    };
+    // The bytes come from safetensors itself, so parsing cannot fail; if it did, the original
+    // (valid, merely unordered) bytes are kept.
+    sorted().unwrap_or(bytes)
 }
 
 fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
