@@ -31,7 +31,7 @@ use crate::activation::{swish_beta_derivative, Activation};
 use crate::loss::{self, ClassTarget};
 use crate::ops::binary::{sum_to_shape, BinaryOp};
 use crate::ops::layout;
-use crate::ops::matmul;
+use crate::ops::matmul::{self, Wanted};
 use crate::ops::reduce::{AxisReduction, ReduceOp};
 use crate::ops::softmax;
 use crate::ops::unary::UnaryOp;
@@ -430,6 +430,7 @@ fn input_gradients<T: Float>(
     grad: &Tensor<T>,
 ) -> SmallVec<[(NodeId, Tensor<T>); 3]> {
     let value = |id: &NodeId| &nodes[id.0].value;
+    let needs = |id: &NodeId| nodes[id.0].requires_grad;
     let y = &node.value;
     match &node.op {
         Op::Leaf => SmallVec::new(),
@@ -471,18 +472,27 @@ fn input_gradients<T: Float>(
             ]
         }
         Op::MatMul { lhs, rhs } => {
-            let (ga, gb) = matmul::matmul_backward(value(lhs), value(rhs), grad);
-            smallvec::smallvec![(*lhs, ga), (*rhs, gb)]
+            let wanted = Wanted {
+                lhs: needs(lhs),
+                rhs: needs(rhs),
+            };
+            let (ga, gb) = matmul::matmul_backward(value(lhs), value(rhs), grad, wanted);
+            [(*lhs, ga), (*rhs, gb)]
+                .into_iter()
+                .filter_map(|(id, g)| Some((id, g?)))
+                .collect()
         }
         Op::Linear { x, weight, bias } => {
+            let wanted = Wanted {
+                lhs: needs(x),
+                rhs: needs(weight),
+            };
             let (gx, gw, gb) =
-                matmul::linear_backward(value(x), value(weight), bias.is_some(), grad);
-            let mut out: SmallVec<[(NodeId, Tensor<T>); 3]> =
-                smallvec::smallvec![(*x, gx), (*weight, gw)];
-            if let (Some(b), Some(gb)) = (bias, gb) {
-                out.push((*b, gb));
-            }
-            out
+                matmul::linear_backward(value(x), value(weight), bias.is_some(), grad, wanted);
+            [(Some(*x), gx), (Some(*weight), gw), (*bias, gb)]
+                .into_iter()
+                .filter_map(|(id, g)| Some((id?, g?)))
+                .collect()
         }
         Op::Reduce { x, reduction } => {
             smallvec::smallvec![(*x, reduction.backward(value(x), y, grad))]

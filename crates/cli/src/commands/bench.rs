@@ -47,6 +47,8 @@ struct Timing {
     rows_per_unit: usize,
     /// Seconds per unit, one entry per repetition.
     unit_seconds: Vec<f64>,
+    /// CPU seconds (all threads, user + system) per unit, one entry per repetition.
+    unit_cpu_seconds: Vec<f64>,
 }
 
 impl Timing {
@@ -56,13 +58,18 @@ impl Timing {
         v
     }
     fn median(&self) -> f64 {
-        let v = self.sorted();
-        let n = v.len();
-        if n % 2 == 1 {
-            v[n / 2]
-        } else {
-            (v[n / 2 - 1] + v[n / 2]) / 2.0
-        }
+        median(&self.unit_seconds)
+    }
+}
+
+fn median(values: &[f64]) -> f64 {
+    let mut v = values.to_vec();
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
     }
 }
 
@@ -107,8 +114,10 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
 fn time<T: Float>(workload: Workload, args: &BenchArgs) -> anyhow::Result<Timing> {
     let mut runner = WorkloadRunner::<T>::new(workload, 0)?;
     let mut unit_seconds = Vec::with_capacity(args.repeats);
+    let mut unit_cpu_seconds = Vec::with_capacity(args.repeats);
     for repetition in 0..=args.repeats {
         let start = Instant::now();
+        let cpu_start = cpu_seconds();
         let mut units = 0usize;
         while units == 0 || start.elapsed().as_secs_f64() < args.seconds {
             let loss = runner.run_unit()?;
@@ -119,13 +128,36 @@ fn time<T: Float>(workload: Workload, args: &BenchArgs) -> anyhow::Result<Timing
         }
         if repetition > 0 {
             unit_seconds.push(start.elapsed().as_secs_f64() / units as f64);
+            unit_cpu_seconds.push((cpu_seconds() - cpu_start) / units as f64);
         }
     }
     Ok(Timing {
         workload: workload.name(),
         rows_per_unit: runner.rows_per_unit(),
         unit_seconds,
+        unit_cpu_seconds,
     })
+}
+
+/// CPU time used by this process so far (user + system, every thread), from /proc/self/stat;
+/// 0 where that file does not exist. Resolution: one clock tick (usually 10 ms).
+fn cpu_seconds() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return 0.0;
+    };
+    // Fields after the command name (which is in parentheses and may contain spaces).
+    let Some(rest) = stat.rsplit_once(')').map(|(_, r)| r) else {
+        return 0.0;
+    };
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    // utime and stime are fields 14 and 15 of the whole line, i.e. 11 and 12 after ')'.
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    (ticks(11) + ticks(12)) / 100.0
 }
 
 /// The process's peak resident memory in KiB (Linux: `VmHWM` in /proc/self/status).
@@ -150,6 +182,7 @@ fn to_json(
                 "rows_per_unit": t.rows_per_unit,
                 "unit_seconds": { "median": t.median(), "min": sorted[0], "max": sorted[sorted.len() - 1], "all": t.unit_seconds },
                 "rows_per_second": t.rows_per_unit as f64 / t.median(),
+                "cpu_seconds_per_unit": median(&t.unit_cpu_seconds),
             })
         })
         .collect();
@@ -164,18 +197,19 @@ fn to_json(
 
 fn to_text(timings: &[Timing], threads: usize, peak_rss_mib: Option<f64>) -> String {
     let mut s = format!(
-        "{threads} thread(s)\n{:<16} {:>14} {:>14} {:>14} {:>14}\n",
-        "workload", "median/unit", "min", "max", "rows/s"
+        "{threads} thread(s)\n{:<16} {:>14} {:>14} {:>14} {:>14} {:>14}\n",
+        "workload", "median/unit", "min", "max", "cpu/unit", "rows/s"
     );
     for t in timings {
         let sorted = t.sorted();
         let _ = writeln!(
             s,
-            "{:<16} {:>12.3}µs {:>12.3}µs {:>12.3}µs {:>14.0}",
+            "{:<16} {:>12.3}µs {:>12.3}µs {:>12.3}µs {:>12.3}µs {:>14.0}",
             t.workload,
             t.median() * 1e6,
             sorted[0] * 1e6,
             sorted[sorted.len() - 1] * 1e6,
+            median(&t.unit_cpu_seconds) * 1e6,
             t.rows_per_unit as f64 / t.median()
         );
     }

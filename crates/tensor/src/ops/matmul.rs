@@ -231,15 +231,25 @@ fn linear_layout<T: Float>(
     Ok((x.numel() / inputs.max(1), inputs, outputs))
 }
 
-/// Gradients of `lhs · rhs` with respect to each operand, from `∂J/∂out`.
+/// Which operand gradients a backward pass needs.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Wanted {
+    /// The left operand (or the input rows of a linear layer).
+    pub lhs: bool,
+    /// The right operand (or the weight).
+    pub rhs: bool,
+}
+
+/// Gradients of `lhs · rhs` with respect to the wanted operands, from `∂J/∂out`.
 pub(crate) fn matmul_backward<T: Float>(
     lhs: &Tensor<T>,
     rhs: &Tensor<T>,
     grad: &Tensor<T>,
-) -> (Tensor<T>, Tensor<T>) {
+    wanted: Wanted,
+) -> (Option<Tensor<T>>, Option<Tensor<T>>) {
     let p = product_layout(lhs.shape(), rhs.shape()).expect("shapes checked in forward");
-    let mut grad_lhs = vec![T::zero(); lhs.numel()];
-    let mut grad_rhs = vec![T::zero(); rhs.numel()];
+    let mut grad_lhs = wanted.lhs.then(|| vec![T::zero(); lhs.numel()]);
+    let mut grad_rhs = wanted.rhs.then(|| vec![T::zero(); rhs.numel()]);
     let (rows, batches) = if p.shared_rhs {
         (p.batch * p.m, 1)
     } else {
@@ -247,65 +257,81 @@ pub(crate) fn matmul_backward<T: Float>(
     };
     for b in 0..batches {
         let g = &grad.data()[b * rows * p.n..];
-        let a = &lhs.data()[b * rows * p.k..];
-        let r = &rhs.data()[b * p.k * p.n..];
-        // ∂J/∂A = G · Bᵀ
-        gemm(
-            rows,
-            p.k,
-            p.n,
-            MatRef::rows(g, p.n),
-            MatRef::transposed(r, p.n),
-            &mut grad_lhs[b * rows * p.k..],
-            false,
-        );
-        // ∂J/∂B = Aᵀ · G
-        gemm(
-            p.k,
-            p.n,
-            rows,
-            MatRef::transposed(a, p.k),
-            MatRef::rows(g, p.n),
-            &mut grad_rhs[b * p.k * p.n..],
-            false,
-        );
+        if let Some(out) = grad_lhs.as_mut() {
+            // ∂J/∂A = G · Bᵀ
+            let r = &rhs.data()[b * p.k * p.n..];
+            let dst = &mut out[b * rows * p.k..];
+            gemm(
+                rows,
+                p.k,
+                p.n,
+                MatRef::rows(g, p.n),
+                MatRef::transposed(r, p.n),
+                dst,
+                false,
+            );
+        }
+        if let Some(out) = grad_rhs.as_mut() {
+            // ∂J/∂B = Aᵀ · G
+            let a = &lhs.data()[b * rows * p.k..];
+            let dst = &mut out[b * p.k * p.n..];
+            gemm(
+                p.k,
+                p.n,
+                rows,
+                MatRef::transposed(a, p.k),
+                MatRef::rows(g, p.n),
+                dst,
+                false,
+            );
+        }
     }
     (
-        Tensor::from_parts(grad_lhs, lhs.shape()),
-        Tensor::from_parts(grad_rhs, rhs.shape()),
+        grad_lhs.map(|d| Tensor::from_parts(d, lhs.shape())),
+        grad_rhs.map(|d| Tensor::from_parts(d, rhs.shape())),
     )
 }
 
-/// Gradients of `x·Wᵀ + b` with respect to `x`, `W` and `b`, from `∂J/∂out`.
+/// Gradients of `x·Wᵀ + b` with respect to the wanted of `x` and `W`, and `b` when it exists,
+/// from `∂J/∂out`.
 pub(crate) fn linear_backward<T: Float>(
     x: &Tensor<T>,
     weight: &Tensor<T>,
     has_bias: bool,
     grad: &Tensor<T>,
-) -> (Tensor<T>, Tensor<T>, Option<Tensor<T>>) {
+    wanted: Wanted,
+) -> (Option<Tensor<T>>, Option<Tensor<T>>, Option<Tensor<T>>) {
     let (outputs, inputs) = (weight.shape()[0], weight.shape()[1]);
     let rows = x.numel() / inputs.max(1);
     let g = grad.data();
-    let mut grad_x = vec![T::zero(); x.numel()];
-    gemm(
-        rows,
-        inputs,
-        outputs,
-        MatRef::rows(g, outputs),
-        MatRef::rows(weight.data(), inputs),
-        &mut grad_x,
-        false,
-    );
-    let mut grad_w = vec![T::zero(); weight.numel()];
-    gemm(
-        outputs,
-        inputs,
-        rows,
-        MatRef::transposed(g, outputs),
-        MatRef::rows(x.data(), inputs),
-        &mut grad_w,
-        false,
-    );
+    let grad_x = wanted.lhs.then(|| {
+        let mut out = vec![T::zero(); x.numel()];
+        let w = MatRef::rows(weight.data(), inputs);
+        gemm(
+            rows,
+            inputs,
+            outputs,
+            MatRef::rows(g, outputs),
+            w,
+            &mut out,
+            false,
+        );
+        Tensor::from_parts(out, x.shape())
+    });
+    let grad_w = wanted.rhs.then(|| {
+        let mut out = vec![T::zero(); weight.numel()];
+        let xs = MatRef::rows(x.data(), inputs);
+        gemm(
+            outputs,
+            inputs,
+            rows,
+            MatRef::transposed(g, outputs),
+            xs,
+            &mut out,
+            false,
+        );
+        Tensor::from_parts(out, weight.shape())
+    });
     let grad_b = has_bias.then(|| {
         let mut sums = vec![T::zero(); outputs];
         for row in g.chunks_exact(outputs) {
@@ -315,11 +341,7 @@ pub(crate) fn linear_backward<T: Float>(
         }
         Tensor::from_parts(sums, &[outputs])
     });
-    (
-        Tensor::from_parts(grad_x, x.shape()),
-        Tensor::from_parts(grad_w, weight.shape()),
-        grad_b,
-    )
+    (grad_x, grad_w, grad_b)
 }
 
 #[cfg(test)]
