@@ -211,6 +211,25 @@ mod tests {
     }
 
     #[test]
+    fn agrees_with_savin_white_to_three_decimals() {
+        // Spot checks against Savin and White (1977) at α = 0.05; (n, k′, α, d_L, d_U). The full
+        // grid is checked against an independent computation in tests/golden.rs.
+        for &(n, k, alpha, d_l, d_u) in &[
+            (15, 1, 0.05, "1.077", "1.361"),
+            (20, 2, 0.05, "1.100", "1.537"),
+            (50, 5, 0.05, "1.335", "1.771"),
+            (100, 1, 0.05, "1.654", "1.694"),
+        ] {
+            let b = dw_bounds(n, k, alpha, true).unwrap().unwrap();
+            assert_eq!(
+                (format!("{:.3}", b.d_l), format!("{:.3}", b.d_u)),
+                (d_l.to_string(), d_u.to_string()),
+                "n={n} k′={k} α={alpha}"
+            );
+        }
+    }
+
+    #[test]
     fn verdict_regions() {
         let b = DwBounds {
             alpha: 0.05,

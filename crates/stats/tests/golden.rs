@@ -305,10 +305,12 @@ fn durbin_watson_exact_p_values_match_r_where_r_is_right() {
 
 #[test]
 fn durbin_watson_matches_an_independent_exact_computation_everywhere() {
-    for name in WELL_CONDITIONED
-        .iter()
-        .chain(&["longley", "near_collinear", "near_aliased", "rank_deficient"])
-    {
+    for name in WELL_CONDITIONED.iter().chain(&[
+        "longley",
+        "near_collinear",
+        "near_aliased",
+        "rank_deficient",
+    ]) {
         let c = case(name);
         let f = fit(&c, Method::Qr);
         let dw = durbin_watson(&c.design, &f, &DurbinWatsonConfig::default()).unwrap();
@@ -449,4 +451,31 @@ fn no_intercept_model_has_no_bounds_but_exact_p_values() {
         num(&c.fx["r"]["dw_p_exact_greater"]).unwrap(),
         1e-8,
     );
+}
+
+#[test]
+fn bounds_match_an_independent_computation_over_a_grid() {
+    let text = std::fs::read_to_string(fixtures().join("dw_bounds.json")).unwrap();
+    let fx: Value = serde_json::from_str(&text).unwrap();
+    let rows = fx["bounds"].as_array().unwrap();
+    assert!(rows.len() > 80);
+    for row in rows {
+        let n = row["n"].as_u64().unwrap() as usize;
+        let k = row["k_prime"].as_u64().unwrap() as usize;
+        let alpha = row["alpha"].as_f64().unwrap();
+        let b = nabla_stats::dw_bounds(n, k, alpha, true).unwrap().unwrap();
+        let what = format!("n={n} k′={k} α={alpha}");
+        assert_abs(
+            &format!("{what} d_L"),
+            b.d_l,
+            row["d_l"].as_f64().unwrap(),
+            1e-9,
+        );
+        assert_abs(
+            &format!("{what} d_U"),
+            b.d_u,
+            row["d_u"].as_f64().unwrap(),
+            1e-9,
+        );
+    }
 }

@@ -127,6 +127,37 @@ def independent_dw(x, resid):
     }
 
 
+def bounds_quantile(lam, alpha):
+    """The alpha-quantile of sum(lam z^2)/sum(z^2): brentq on Imhof's CDF."""
+    from scipy.optimize import brentq
+    if len(lam) == 1 or lam[-1] - lam[0] < 1e-15:
+        return float(lam[0])
+    return float(brentq(lambda d: imhof_lower(lam - d) - alpha, lam[0] + 1e-12, lam[-1] - 1e-12,
+                        xtol=1e-14, rtol=1e-14))
+
+
+def bounds_fixture(vers):
+    """d_L and d_U from Durbin and Watson's bounding distributions, computed independently."""
+    rows = []
+    for n in (6, 10, 15, 20, 30, 50, 100, 200):
+        lam = 4.0 * np.sin(np.pi * np.arange(1, n) / (2.0 * n)) ** 2
+        for kp in range(0, 6):
+            k = kp + 1
+            if n - k < 1:
+                continue
+            for alpha in (0.05, 0.01):
+                rows.append({"n": n, "k_prime": kp, "alpha": alpha,
+                             "d_l": bounds_quantile(lam[: n - k], alpha),
+                             "d_u": bounds_quantile(lam[kp:], alpha)})
+    return {
+        "generated_by": "tools/oracles/stats/generate.py",
+        "method": "eigenvalues 4 sin^2(pi j / 2n); d_L from j = 1..n-k, d_U from j = k'+1..n-1; "
+                  "alpha-quantile by scipy.optimize.brentq on Imhof's CDF (scipy.integrate.quad)",
+        "versions": vers,
+        "bounds": rows,
+    }
+
+
 def statsmodels_answers(y, x, names):
     res = sm.OLS(y, x).fit()
     ci = res.conf_int(0.05)
@@ -248,6 +279,9 @@ def main():
             with open(os.path.join(work, name + ".spec"), "w") as fh:
                 fh.write(f"{y}\n{' '.join(xs)}\n{'intercept' if intercept else 'none'}\n{order}\n")
         subprocess.run(["Rscript", os.path.join(HERE, "r_reference.R"), work], check=True)
+        with open(os.path.join(OUT, "dw_bounds.json"), "w") as fh:
+            json.dump(bounds_fixture(vers), fh, indent=1)
+            fh.write("\n")
         for name, df, y, xs, intercept, order, source in all_cases:
             data = pd.read_csv(os.path.join(DATA, name + ".csv"))
             yv = data[y].to_numpy(float)
