@@ -49,8 +49,16 @@ fn pair(out: &mut String, l1: &str, v1: &str, l2: &str, v2: &str) {
 pub fn render(r: &Regression) -> String {
     let fit = &r.fit;
     let mut out = String::new();
-    let eq = "=".repeat(WIDTH);
-    let dash = "-".repeat(WIDTH);
+    let name_w = r
+        .names
+        .iter()
+        .map(|n| n.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(9);
+    let rule_w = WIDTH.max(name_w + 66);
+    let eq = "=".repeat(rule_w);
+    let dash = "-".repeat(rule_w);
     let _ = writeln!(out, "{:^WIDTH$}", "OLS Regression Results");
     let _ = writeln!(out, "{eq}");
     let solver = match fit.method {
@@ -110,23 +118,16 @@ pub fn render(r: &Regression) -> String {
         &g(fit.sigma, 4),
     );
     let _ = writeln!(out, "{eq}");
-    let name_w = r
-        .names
-        .iter()
-        .map(|n| n.chars().count())
-        .max()
-        .unwrap_or(0)
-        .max(9);
     let _ = writeln!(
         out,
-        "{:<name_w$} {:>12} {:>11} {:>9} {:>9} {:>12} {:>12}",
+        "{:<name_w$} {:>11} {:>10} {:>8} {:>9} {:>11} {:>11}",
         "", "coef", "std err", "t", "P>|t|", "[0.025", "0.975]"
     );
-    let _ = writeln!(out, "{}", "-".repeat(WIDTH.max(name_w + 73)));
+    let _ = writeln!(out, "{dash}");
     for c in &fit.coefficients {
         let _ = writeln!(
             out,
-            "{:<name_w$} {:>12} {:>11} {:>9} {:>9} {:>12} {:>12}",
+            "{:<name_w$} {:>11} {:>10} {:>8} {:>9} {:>11} {:>11}",
             c.name,
             opt(c.estimate, 4),
             opt(c.std_error, 3),
@@ -177,7 +178,7 @@ pub fn render(r: &Regression) -> String {
     ];
     notes.extend(r.warnings.iter().cloned());
     for (i, note) in notes.iter().enumerate() {
-        let _ = writeln!(out, "[{}] {note}", i + 1);
+        let _ = writeln!(out, "[{}] {}", i + 1, wrap(note, WIDTH - 4, 4));
     }
     out
 }
@@ -190,10 +191,10 @@ fn durbin_watson_section(out: &mut String, r: &Regression) {
         out,
         "Durbin–Watson test for first-order autocorrelation (rows in time order)"
     );
+    let _ = writeln!(out, "  d = {d:.6}   ρ̂ = {:.6}   (d ≈ 2(1 − ρ̂))", dw.rho);
     let _ = writeln!(
         out,
-        "  d = {d:.6}   ρ̂ = {:.6}   (d ≈ 2(1 − ρ̂): near 2 none, toward 0 positive, toward 4 negative)",
-        dw.rho
+        "  d near 2: no autocorrelation; toward 0: positive; toward 4: negative."
     );
     let how = match dw.p_method {
         PMethod::Exact => "exact (eigenvalues of M·A·M, numerical inversion)",
@@ -225,7 +226,7 @@ fn durbin_watson_section(out: &mut String, r: &Regression) {
     let pct = b.alpha * 100.0;
     let _ = writeln!(
         out,
-        "  Bounds test at α = {} (n = {}, k′ = {}): d_L = {:.4}, d_U = {:.4}; 4 − d_U = {:.4}, 4 − d_L = {:.4}",
+        "  Bounds test at α = {} (n = {}, k′ = {}):\n    d_L = {:.4}   d_U = {:.4}   4 − d_U = {:.4}   4 − d_L = {:.4}",
         b.alpha,
         r.fit.n,
         r.fit.rank.saturating_sub(1),
@@ -242,20 +243,20 @@ fn durbin_watson_section(out: &mut String, r: &Regression) {
             b.d_l
         ),
         Verdict::NegativeAutocorrelation => format!(
-            "negative autocorrelation. 4 − d = {:.4} is below d_L = {:.4}: at the {pct}% level \
+            "negative autocorrelation. 4−d = {:.4} is below d_L = {:.4}: at the {pct}% level \
              the residuals tend to alternate in sign, so the errors are not independent.",
             4.0 - d,
             b.d_l
         ),
         Verdict::NoAutocorrelation => format!(
-            "no autocorrelation. d = {d:.4} lies between d_U = {:.4} and 4 − d_U = {:.4}: no \
+            "no autocorrelation. d = {d:.4} lies between d_U = {:.4} and 4−d_U = {:.4}: no \
              evidence of first-order autocorrelation at the {pct}% level.",
             b.d_u,
             4.0 - b.d_u
         ),
         Verdict::Inconclusive => format!(
             "inconclusive. d = {d:.4} falls between a bound and its mirror (d_L..d_U or \
-             4 − d_U..4 − d_L): the bounds alone cannot decide; the exact p-values above can."
+             4−d_U..4−d_L): the bounds alone cannot decide; the exact p-values above can."
         ),
     };
     let _ = writeln!(out, "  Verdict: {}", wrap(&explanation, WIDTH - 11, 11));
