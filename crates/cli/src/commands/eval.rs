@@ -42,7 +42,7 @@ pub struct EvalArgs {
 pub fn run(args: &EvalArgs) -> anyhow::Result<()> {
     let model = load_model(&args.model)?;
     let column = args.target.as_deref().unwrap_or(&model.target().name);
-    let data = load_for_model(&model, &args.data, column, true)?;
+    let data = load_for_model(&model, &args.data, column, true, &|m| args.common.warn(m))?;
     let target = data
         .target
         .as_ref()

@@ -73,6 +73,7 @@ pub fn load_for_model(
     data: &str,
     target_column: &str,
     require_target: bool,
+    warn: &dyn Fn(&str),
 ) -> anyhow::Result<ModelData> {
     let kind = match model.target().kind() {
         TaskKind::Regression => TaskKind::Regression,
@@ -109,7 +110,22 @@ pub fn load_for_model(
                 .collect(),
             drop_incomplete_rows: false,
         };
-        Dataset::from_csv(data, &options).map_err(|e| anyhow::anyhow!("--data {data}: {e}"))?
+        match Dataset::from_csv(data, &options) {
+            Ok(d) => d,
+            // Predicting needs no labels: a target column that cannot be read (a missing or
+            // unknown label) is left out rather than failing the whole run.
+            Err(e) if has_target && !require_target && names_column(&e, target_column) => {
+                warn(&format!(
+                    "--data {data}: the \"{target_column}\" column is not used ({e})"
+                ));
+                let mut options = options;
+                options.targets.clear();
+                options.ignore.push(target_column.to_string());
+                Dataset::from_csv(data, &options)
+                    .map_err(|e| anyhow::anyhow!("--data {data}: {e}"))?
+            }
+            Err(e) => bail!("--data {data}: {e}"),
+        }
     } else {
         Dataset::load(data, &CsvOptions::default())
             .map_err(|e| anyhow::anyhow!("--data {data}: {e}"))?
@@ -117,12 +133,15 @@ pub fn load_for_model(
     let inputs = model
         .inputs(&dataset)
         .map_err(|e| anyhow::anyhow!("--data {data}: {e} (the model needs these features)"))?;
-    let target = match dataset.target(target_column) {
-        Ok(t) => Some(
-            model
-                .align(t)
-                .map_err(|e| anyhow::anyhow!("--data {data}: {e}"))?,
-        ),
+    let target = match dataset.target(target_column).map(|t| model.align(t)) {
+        Ok(Ok(t)) => Some(t),
+        Ok(Err(e)) if !require_target => {
+            warn(&format!(
+                "--data {data}: the \"{target_column}\" column is not used ({e})"
+            ));
+            None
+        }
+        Ok(Err(e)) => bail!("--data {data}: {e}"),
         Err(_) if !require_target => None,
         Err(e) => bail!("--target: {e}"),
     };
@@ -132,6 +151,19 @@ pub fn load_for_model(
         inputs,
         target,
     })
+}
+
+/// Whether `e` is about the cells of `column` (a bad or missing label).
+fn names_column(e: &nabla_nn::Error, column: &str) -> bool {
+    match e {
+        nabla_nn::Error::Csv { column: c, .. } => c == column,
+        nabla_nn::Error::InvalidTarget { target, .. } => target == column,
+        nabla_nn::Error::TargetKind { column: c, .. } => c == column,
+        nabla_nn::Error::EmptyData { source_name, .. } => {
+            source_name.ends_with(&format!("column \"{column}\""))
+        }
+        _ => false,
+    }
 }
 
 fn read_header(path: &str) -> anyhow::Result<Vec<String>> {
@@ -166,7 +198,9 @@ pub fn run(args: &PredictArgs) -> anyhow::Result<()> {
             args.model.display()
         );
     }
-    let data = load_for_model(&model, &args.data, &model.target().name, false)?;
+    let data = load_for_model(&model, &args.data, &model.target().name, false, &|m| {
+        args.common.warn(m)
+    })?;
     let predictions = model.predict(&data.inputs)?;
     let metrics = data
         .target

@@ -203,6 +203,46 @@ fn csv_columns_are_matched_by_name_and_the_output_file_is_written() {
     assert_eq!(lines.next(), Some("row,label,p_high,p_low"));
     assert!(lines.next().unwrap().starts_with("1,high,"));
     assert_eq!(written.lines().count(), 3);
+    // New rows whose label column is blank or holds an unknown label: predicted all the same,
+    // with a warning that the column is not used (and no metrics).
+    for labels in [["", ""], ["high", "medium"]] {
+        let blank = dir.join("blank.csv");
+        std::fs::write(
+            &blank,
+            format!(
+                "a,b,label\n1.0,1.0,{}\n-1.0,-1.0,{}\n",
+                labels[0], labels[1]
+            ),
+        )
+        .unwrap();
+        let run = nabla(&[
+            "predict",
+            "--model",
+            s(&model),
+            "--data",
+            s(&blank),
+            "--format",
+            "json",
+        ]);
+        assert_eq!(run.status, 0, "{}", run.stderr);
+        assert!(
+            run.stderr.contains("the \"label\" column is not used"),
+            "{}",
+            run.stderr
+        );
+        let out: Value = serde_json::from_str(&run.stdout).unwrap();
+        assert_eq!(out["predictions"][1]["class"], "low");
+        assert_eq!(out["metrics"], Value::Null);
+        let quiet = nabla(&[
+            "predict",
+            "--model",
+            s(&model),
+            "--data",
+            s(&blank),
+            "--quiet",
+        ]);
+        assert_eq!((quiet.status, quiet.stderr.as_str()), (0, ""));
+    }
     // The same rows through eval need the target column.
     assert_usage_error(
         &["eval", "--model", s(&model), "--data", s(&new_csv)],
