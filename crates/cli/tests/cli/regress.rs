@@ -341,3 +341,35 @@ fn failed_plot_leaves_no_file_behind() {
     );
     assert!(!std::path::Path::new(&path).exists());
 }
+
+#[test]
+fn above_the_exact_limit_the_approximation_is_labelled() {
+    let fx = fixture("cars");
+    let run = nabla(&[
+        "regress",
+        &data("cars"),
+        "--y",
+        "dist",
+        "--exact-limit",
+        "20",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("normal approximation"),
+        "{}",
+        run.stderr
+    );
+    let out: Value = serde_json::from_str(&run.stdout).unwrap();
+    let dw = &out["durbin_watson"];
+    assert_eq!(dw["p_method"], "normal_exact_moments");
+    assert_eq!(dw["bounds"]["method"], "normal_exact_moments");
+    // R's dwtest(exact = FALSE) uses the same exact moments.
+    let p = dw["p_value"]["greater"].as_f64().unwrap();
+    assert!(close(
+        p,
+        fx["r"]["dw_p_normal_greater"].as_f64().unwrap(),
+        1e-9
+    ));
+}

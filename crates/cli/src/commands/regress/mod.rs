@@ -149,8 +149,8 @@ pub fn run(args: &RegressArgs) -> anyhow::Result<()> {
     }
     if dw.p_method == PMethod::NormalExactMoments {
         warnings.push(format!(
-            "n = {} exceeds --exact-limit {}: Durbin–Watson p-values use the normal approximation \
-             with the exact null mean and variance",
+            "n = {} exceeds --exact-limit {}: the Durbin–Watson p-values and bounds use the normal \
+             approximation with the exact null mean and variance",
             fit.n, args.exact_limit
         ));
     }
