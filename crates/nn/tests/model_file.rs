@@ -10,9 +10,8 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use nabla_nn::data::{Standardizer, Target};
-use nabla_nn::init::seeded;
 use nabla_nn::layers::{Mlp, MlpConfig};
-use nabla_nn::model_file::{Model, ModelFileProblem, Network, Prediction, TargetInfo};
+use nabla_nn::model_file::{mc_rng, Model, ModelFileProblem, Network, Prediction, TargetInfo};
 use nabla_nn::train::Objective;
 use nabla_nn::Error;
 use nabla_tensor::{Activation, Float, Tensor};
@@ -898,7 +897,7 @@ fn mc_dropout_mean_and_std_follow_their_definitions() {
         panic!()
     };
     let xt = Tensor::from_vec(x.clone(), &[5, 3]).unwrap();
-    let mut rng = seeded(99);
+    let mut rng = mc_rng(99);
     let passes: Vec<Tensor<f64>> = (0..samples)
         .map(|_| mlp.predict_mc(&xt, &mut rng).unwrap().softmax(1).unwrap())
         .collect();

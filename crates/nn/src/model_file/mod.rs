@@ -45,7 +45,7 @@ use safetensors::tensor::TensorView;
 use safetensors::SafeTensors;
 
 pub use network::Network;
-pub use predict::{McDropout, McRow, Prediction};
+pub use predict::{mc_rng, McDropout, McRow, Prediction};
 pub use problem::ModelFileProblem;
 
 use crate::data::{Standardizer, TaskKind};

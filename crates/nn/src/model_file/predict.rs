@@ -11,7 +11,7 @@
 //! ```
 //!
 //! Monte Carlo dropout keeps dropout on at test time and runs `N` stochastic passes (each with
-//! fresh masks drawn from one seeded ChaCha8 stream); the predictive mean is the average over
+//! fresh masks drawn from one seeded ChaCha8 stream, [`mc_rng`]); the predictive mean is the average over
 //! the passes of the probabilities (or regression values), its spread their sample standard
 //! deviation, and the prediction the argmax of the mean:
 //!
@@ -290,7 +290,7 @@ impl Model {
         }
         let objective = self.target().objective;
         let x = self.input_tensor::<f64>(x)?;
-        let mut rng = init::seeded(seed);
+        let mut rng = mc_rng(seed);
         let (passes, deterministic) = match self.network() {
             Network::F32(m) => mc_passes(m, objective, &x.cast(), samples, &mut rng)?,
             Network::F64(m) => mc_passes(m, objective, &x, samples, &mut rng)?,
@@ -342,6 +342,15 @@ impl Model {
         }
         Ok(Tensor::from_f64s(x, &[x.len() / d, d])?)
     }
+}
+
+/// The ChaCha8 stream Monte Carlo dropout draws its masks from: keyed by `seed`, on stream 1 so
+/// that it never repeats the numbers the initial weights of the same seed were drawn from
+/// (stream 0).
+pub fn mc_rng(seed: u64) -> ChaCha8Rng {
+    let mut rng = init::seeded(seed);
+    rng.set_stream(1);
+    rng
 }
 
 /// Every pass's predictions, then the deterministic ones.
