@@ -497,3 +497,42 @@ fn digits_and_quiet_are_honoured() {
         "--digits",
     );
 }
+
+#[test]
+fn the_tape_is_listed_node_by_node() {
+    let json = nabla_json(&[
+        "backprop",
+        "--spec",
+        &spec_path("reference"),
+        "--format",
+        "json",
+        "--tape",
+    ]);
+    let tape = json["tape"].as_array().unwrap();
+    let ops: Vec<&str> = tape.iter().map(|n| n["op"].as_str().unwrap()).collect();
+    assert_eq!(
+        ops,
+        [
+            "leaf", "leaf", "leaf", "leaf", "leaf", "linear", "sigmoid", "linear", "sigmoid",
+            "leaf", "bce"
+        ]
+    );
+    // The net node of the output layer holds the delta the JSON reports.
+    assert_eq!(tape[7]["label"], "layers[1].net");
+    assert_eq!(
+        tape[7]["grad"][0],
+        json["gradients"]["layers"][1]["delta"][0]
+    );
+    assert_eq!(tape[10]["value"][0], json["loss"]);
+    let run = nabla(&["backprop", "--spec", &spec_path("reference"), "--tape"]);
+    assert!(run.stdout.contains("The tape"), "{}", run.stdout);
+    assert!(nabla_json(&[
+        "backprop",
+        "--spec",
+        &spec_path("reference"),
+        "--format",
+        "json"
+    ])
+    .get("tape")
+    .is_none());
+}

@@ -152,6 +152,8 @@ pub struct Context<'a> {
     pub names: &'a Names,
     /// Number formatting.
     pub fmt: Fmt,
+    /// Whether to list the tape.
+    pub tape: bool,
 }
 
 impl Context<'_> {
@@ -197,6 +199,9 @@ pub fn build(cx: &Context<'_>) -> Vec<Block> {
     update(cx, &mut doc);
     check(cx, &mut doc);
     summary(cx, &mut doc);
+    if cx.tape {
+        tape(cx, &mut doc);
+    }
     doc
 }
 
@@ -1057,4 +1062,54 @@ mod tests {
         assert_eq!(sup(true, 0), "⁽¹⁾");
         assert_eq!(sup(true, 11), "⁽¹²⁾");
     }
+}
+
+/// A tensor's values, at most `limit` of them.
+fn values(f: Fmt, v: &[f64], limit: usize) -> String {
+    let shown: Vec<String> = v.iter().take(limit).map(|&x| f.n(x)).collect();
+    let more = if v.len() > limit { ", …" } else { "" };
+    format!("[{}{more}]", shown.join(", "))
+}
+
+fn tape(cx: &Context<'_>, doc: &mut Vec<Block>) {
+    let f = cx.fmt;
+    doc.push(Block::Heading("The tape".to_string()));
+    doc.push(Block::Paragraph(
+        "The autodiff tape this solution was read from, in recording order: each node's \
+         operation, the nodes it takes as inputs, its forward value and the gradient ∂J/∂node \
+         that the backward pass left on it (row-major; at most 6 values shown)."
+            .to_string(),
+    ));
+    let rows = cx
+        .pass
+        .tape
+        .iter()
+        .map(|node| {
+            let inputs: Vec<String> = node.inputs.iter().map(|i| format!("#{i}")).collect();
+            let shape: Vec<String> = node.shape.iter().map(usize::to_string).collect();
+            vec![
+                format!("#{}", node.index),
+                node.op.clone(),
+                inputs.join(", "),
+                node.label.clone().unwrap_or_default(),
+                format!("[{}]", shape.join("×")),
+                values(f, &node.value, 6),
+                node.grad
+                    .as_ref()
+                    .map_or_else(|| "—".to_string(), |g| values(f, g, 6)),
+            ]
+        })
+        .collect();
+    doc.push(Block::Table {
+        header: vec![
+            "node".into(),
+            "op".into(),
+            "inputs".into(),
+            "label".into(),
+            "shape".into(),
+            "value".into(),
+            "∂J/∂node".into(),
+        ],
+        rows,
+    });
 }

@@ -1,5 +1,6 @@
 //! The JSON form of a run, with the contract's fields (`layers`, `loss`, `gradients`,
-//! `updated`) and a few more (`loss_function`, `reduction`, `names`, `optimizer`, `check`).
+//! `updated`) and a few more (`loss_function`, `reduction`, `names`, `optimizer`, `check`, and
+//! with `--tape` the recorded `tape`).
 //!
 //! Per-layer arrays are shaped like the input: one sample gives `[units]`, a batch
 //! `[samples][units]`. Numbers are full f64 (shortest round-trip form).
@@ -21,7 +22,7 @@ fn per_sample(spec: &Spec, rows: &[Vec<f64>]) -> Value {
 }
 
 /// Builds the JSON object.
-pub fn render(spec: &Spec, pass: &Pass, names: &Names) -> Value {
+pub fn render(spec: &Spec, pass: &Pass, names: &Names, tape: bool) -> Value {
     let layers: Vec<Value> = pass
         .layers
         .iter()
@@ -96,5 +97,23 @@ pub fn render(spec: &Spec, pass: &Pass, names: &Names) -> Value {
         "names".into(),
         json!({"inputs": names.inputs, "layers": name_layers}),
     );
+    if tape {
+        let nodes: Vec<Value> = pass
+            .tape
+            .iter()
+            .map(|n| {
+                json!({
+                    "index": n.index,
+                    "op": n.op,
+                    "inputs": n.inputs,
+                    "label": n.label,
+                    "shape": n.shape,
+                    "value": n.value,
+                    "grad": n.grad,
+                })
+            })
+            .collect();
+        object.insert("tape".into(), json!(nodes));
+    }
     Value::Object(object)
 }

@@ -12,6 +12,7 @@
 //! nabla backprop --spec net.json --format markdown   # the same, as markdown
 //! nabla backprop --spec net.json --format json       # every number at full precision
 //! nabla backprop --spec net.json --check             # also: tape vs finite differences
+//! nabla backprop --spec net.json --tape              # also: the recorded tape, node by node
 //! ```
 
 mod document;
@@ -39,6 +40,9 @@ pub struct BackpropArgs {
     /// largest relative error.
     #[arg(long)]
     pub check: bool,
+    /// Also list the autodiff tape itself: every node's operation, inputs, value and gradient.
+    #[arg(long)]
+    pub tape: bool,
     /// Significant digits of the numbers in text and markdown (JSON is always full precision).
     #[arg(long, default_value_t = 6, value_parser = clap::value_parser!(u8).range(1..=17))]
     pub digits: u8,
@@ -59,7 +63,7 @@ pub fn run(args: &BackpropArgs) -> anyhow::Result<()> {
     let pass = pass::run(&file, &spec, args.check)?;
     let names = names::Names::new(&spec);
     match args.common.format {
-        Format::Json => print_json(&json::render(&spec, &pass, &names)),
+        Format::Json => print_json(&json::render(&spec, &pass, &names, args.tape)),
         format => {
             let cx = document::Context {
                 spec: &spec,
@@ -68,6 +72,7 @@ pub fn run(args: &BackpropArgs) -> anyhow::Result<()> {
                 fmt: document::Fmt {
                     digits: usize::from(args.digits),
                 },
+                tape: args.tape,
             };
             let doc = document::build(&cx);
             let out = if format == Format::Markdown {

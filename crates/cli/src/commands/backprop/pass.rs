@@ -48,6 +48,25 @@ pub struct LayerParams {
     pub bias: Vec<f64>,
 }
 
+/// One node of the recorded tape, as `--tape` lists it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TapeNode {
+    /// The node's position on the tape.
+    pub index: usize,
+    /// The operation's name (`leaf`, `linear`, `sigmoid`, `bce`, ...).
+    pub op: String,
+    /// The positions of its inputs.
+    pub inputs: Vec<usize>,
+    /// Its label (`layers[0].weight`, `layers[1].net`, `input`, ...).
+    pub label: Option<String>,
+    /// The shape of its value.
+    pub shape: Vec<usize>,
+    /// Its forward value, row-major.
+    pub value: Vec<f64>,
+    /// `∂J/∂node`, when a gradient reached it.
+    pub grad: Option<Vec<f64>>,
+}
+
 /// Everything one run computes.
 #[derive(Clone, Debug)]
 pub struct Pass {
@@ -66,6 +85,8 @@ pub struct Pass {
     pub updated: Option<Vec<LayerParams>>,
     /// The gradient check, when asked for.
     pub check: Option<GradCheck>,
+    /// Every node of the tape, in recording order.
+    pub tape: Vec<TapeNode>,
 }
 
 /// The tape's loss for a spec: cross-entropy uses class indices when every target row is
@@ -109,6 +130,8 @@ fn rows_of(t: &Tensor<f64>, width: usize) -> Vec<Vec<f64>> {
 struct Recorded<'t> {
     layers: Vec<(Var<'t, f64>, Var<'t, f64>)>,
     loss: Var<'t, f64>,
+    /// The input and target constants.
+    data: [Var<'t, f64>; 2],
 }
 
 /// Records the spec's forward pass on `tape` with `params` = [W₀, b₀, W₁, b₁, ...].
@@ -121,7 +144,9 @@ fn record<'t>(
 ) -> nabla_tensor::Result<Recorded<'t>> {
     let width = spec.inputs[0].len();
     let flat: Vec<f64> = spec.inputs.iter().flatten().copied().collect();
-    let mut h = tape.constant(Tensor::from_vec(flat, &[spec.inputs.len(), width])?);
+    let input = tape.constant(Tensor::from_vec(flat, &[spec.inputs.len(), width])?);
+    tape.set_label(input, "input");
+    let mut h = input;
     let mut layers = Vec::with_capacity(spec.layers.len());
     for (l, layer) in spec.layers.iter().enumerate() {
         let net = h.linear(params[2 * l], Some(params[2 * l + 1]))?;
@@ -146,8 +171,13 @@ fn record<'t>(
         }
     };
     let target = tape.constant(target);
+    tape.set_label(target, "target");
     let loss = h.loss(target, kind, reduction)?;
-    Ok(Recorded { layers, loss })
+    Ok(Recorded {
+        layers,
+        loss,
+        data: [input, target],
+    })
 }
 
 fn grad_rows(grads: &Gradients<f64>, var: Var<'_, f64>, width: usize) -> Vec<Vec<f64>> {
@@ -191,6 +221,32 @@ pub fn run(file: &str, spec: &Spec, check: bool) -> anyhow::Result<Pass> {
         .map_err(|e| loss_error(file, spec, e))?;
     let grads = tape.backward(recorded.loss)?;
     let loss = recorded.loss.value().item()?;
+    tape.set_label(recorded.loss, "J");
+    let mut listing = tape
+        .nodes()
+        .iter()
+        .enumerate()
+        .map(|(index, node)| TapeNode {
+            index,
+            op: node.op.name().to_string(),
+            inputs: node.op.inputs().iter().map(|id| id.index()).collect(),
+            label: node.label.clone(),
+            shape: node.value.shape().to_vec(),
+            value: node.value.to_f64_vec(),
+            grad: None,
+        })
+        .collect::<Vec<_>>();
+    // Every node was recorded through a handle held here: read each one's gradient by it.
+    let handles = params
+        .iter()
+        .chain(&recorded.data)
+        .chain(recorded.layers.iter().flat_map(|(net, out)| [net, out]))
+        .chain([&recorded.loss]);
+    for var in handles {
+        if let Some(node) = listing.get_mut(var.id().index()) {
+            node.grad = grads.get(*var).map(Tensor::to_f64_vec);
+        }
+    }
 
     let mut layers = Vec::with_capacity(spec.layers.len());
     for (l, (layer, &(net, out))) in spec.layers.iter().zip(&recorded.layers).enumerate() {
@@ -278,6 +334,7 @@ pub fn run(file: &str, spec: &Spec, check: bool) -> anyhow::Result<Pass> {
         softmax,
         updated,
         check,
+        tape: listing,
     })
 }
 
@@ -356,5 +413,18 @@ mod tests {
         let updated = pass.updated.unwrap();
         assert!((updated[1].weight[0][0] - (0.8 - 0.1 * d_o * h1)).abs() < 1e-15);
         assert!(pass.check.unwrap().max_rel_error < 1e-7);
+        // The listing covers the whole tape; every node but the data has a gradient.
+        // 4 parameters, the input, net and out of 2 layers, the target, the loss.
+        assert_eq!(pass.tape.len(), 4 + 1 + 2 * 2 + 1 + 1);
+        for node in &pass.tape {
+            let data = matches!(node.label.as_deref(), Some("input" | "target"));
+            assert_eq!(node.grad.is_none(), data, "{node:?}");
+        }
+        let last = pass.tape.last().unwrap();
+        assert_eq!(
+            (last.op.as_str(), last.label.as_deref()),
+            ("bce", Some("J"))
+        );
+        assert_eq!(last.grad.as_deref(), Some(&[1.0][..]));
     }
 }
