@@ -216,7 +216,7 @@ fn kinks(act: Activation, xs: &[f64], f: &[f64], d: &[f64]) -> Vec<Kink> {
         let left = (fc - act.value(c - h)) / h;
         let right = (act.value(c + h) - fc) / h;
         let continuous = (act.value(c + h) - act.value(c - h)).abs() < 1e-3;
-        if ((left - right).abs() > 1e-3 || !continuous) && out.last().map_or(true, |k| k.x != c) {
+        if ((left - right).abs() > 1e-3 || !continuous) && out.last().is_none_or(|k| k.x != c) {
             out.push(Kink {
                 x: c,
                 left,
