@@ -42,6 +42,16 @@ pub enum Workload {
     Tiny221,
     /// 64-64-10 ReLU on the digits training split, Adam, batch 32: one epoch per unit.
     Digits,
+    /// One product `C (m×n) = A (m×k) · B (k×n)` of row-major f32/f64 matrices, the kernel every
+    /// layer runs: the unit is one product; "rows" counts floating-point operations (2·m·n·k).
+    Gemm {
+        /// Rows of A and C.
+        m: usize,
+        /// Columns of B and C.
+        n: usize,
+        /// Columns of A, rows of B.
+        k: usize,
+    },
 }
 
 impl Workload {
@@ -51,11 +61,24 @@ impl Workload {
             Self::Mlp784 { batch } => format!("mlp784_b{batch}"),
             Self::Tiny221 => "tiny221".to_string(),
             Self::Digits => "digits_epoch".to_string(),
+            Self::Gemm { m, n, k } => format!("gemm_{m}x{n}x{k}"),
         }
     }
 
-    /// The workload named `name` (`mlp784_b128`, `mlp784_b32`, `tiny221`, `digits_epoch`).
+    /// The workload named `name` (`mlp784_b128`, `mlp784_b32`, `tiny221`, `digits_epoch`,
+    /// `gemm_MxNxK`).
     pub fn parse(name: &str) -> Option<Self> {
+        if let Some(dims) = name.strip_prefix("gemm_") {
+            let d: Vec<usize> = dims
+                .split('x')
+                .map(str::parse)
+                .collect::<std::result::Result<_, _>>()
+                .ok()?;
+            return match d[..] {
+                [m, n, k] if m > 0 && n > 0 && k > 0 => Some(Self::Gemm { m, n, k }),
+                _ => None,
+            };
+        }
         match name {
             "tiny221" => Some(Self::Tiny221),
             "digits_epoch" | "digits" => Some(Self::Digits),
@@ -77,6 +100,8 @@ pub struct WorkloadRunner<T: Float> {
     batches: Vec<(Tensor<T>, Tensor<T>)>,
     /// Full training data for the epoch workload.
     epoch_data: Option<(Tensor<T>, Tensor<T>)>,
+    /// The operands of the GEMM workload.
+    gemm: Option<(Tensor<T>, Tensor<T>)>,
     next: usize,
     epoch: u64,
     rng: ChaCha8Rng,
@@ -101,7 +126,7 @@ impl<T: Float> WorkloadRunner<T> {
                 Activation::Sigmoid,
                 OptimizerConfig::from_name("sgd", &lr(0.1))?,
             ),
-            Workload::Digits => (
+            Workload::Digits | Workload::Gemm { .. } => (
                 vec![64, 64, 10],
                 Activation::Relu,
                 OptimizerConfig::from_name("adam", &lr(1e-3))?,
@@ -121,6 +146,7 @@ impl<T: Float> WorkloadRunner<T> {
             objective: Objective::Classes { classes: 10 },
             batches: Vec::new(),
             epoch_data: None,
+            gemm: None,
             next: 0,
             epoch: 0,
             rng: init::seeded(seed + 1),
@@ -157,6 +183,11 @@ impl<T: Float> WorkloadRunner<T> {
                 let y = runner.objective.targets(&train.targets()[0])?;
                 runner.epoch_data = Some((x, y));
             }
+            Workload::Gemm { m, n, k } => {
+                let a = Tensor::normal(&[m, k], 0.0, 1.0, &mut rng);
+                let b = Tensor::normal(&[k, n], 0.0, 1.0, &mut rng);
+                runner.gemm = Some((a, b));
+            }
         }
         Ok(runner)
     }
@@ -168,6 +199,9 @@ impl<T: Float> WorkloadRunner<T> {
 
     /// Training rows processed by one [`WorkloadRunner::run_unit`].
     pub fn rows_per_unit(&self) -> usize {
+        if let Workload::Gemm { m, n, k } = self.workload {
+            return 2 * m * n * k;
+        }
         match (&self.epoch_data, self.batches.first()) {
             (Some((x, _)), _) => x.shape()[0],
             (None, Some((x, _))) => x.shape()[0],
@@ -180,6 +214,10 @@ impl<T: Float> WorkloadRunner<T> {
     /// # Errors
     /// Errors from the training step.
     pub fn run_unit(&mut self) -> Result<f64> {
+        if let Some((a, b)) = &self.gemm {
+            let c = a.matmul(b)?;
+            return Ok(c.data()[0].to_f64());
+        }
         if let Some((x, y)) = &self.epoch_data {
             let batches = Batches::shuffled(x.shape()[0], 32, 0, self.epoch)?;
             self.epoch += 1;
