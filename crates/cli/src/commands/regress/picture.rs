@@ -8,6 +8,9 @@ use plotters::prelude::*;
 use super::Regression;
 use crate::plot::{self, DrawResult, Figure, FONT};
 
+/// Above this many residuals the points are drawn without markers (and small in the lag plot).
+const MARKER_LIMIT: usize = 2000;
+
 /// The two panels' data.
 pub struct ResidualPlot {
     residuals: Vec<f64>,
@@ -61,6 +64,8 @@ impl Figure for ResidualPlot {
         chart
             .configure_mesh()
             .x_desc("t (row)")
+            .x_labels(8)
+            .x_label_formatter(&|v| format!("{v:.0}"))
             .y_desc("e_t")
             .label_style((FONT, 13))
             .axis_desc_style((FONT, 15))
@@ -76,11 +81,15 @@ impl Figure for ResidualPlot {
             .map(|(i, &e)| ((i + 1) as f64, e))
             .collect();
         chart.draw_series(LineSeries::new(points.iter().copied(), plot::color(0)))?;
-        chart.draw_series(
-            points
-                .iter()
-                .map(|&p| Circle::new(p, 3, plot::color(0).filled())),
-        )?;
+        // Markers help up to a few thousand points; beyond that they only hide the line.
+        let marker = if n <= MARKER_LIMIT { 3 } else { 1 };
+        if n <= MARKER_LIMIT {
+            chart.draw_series(
+                points
+                    .iter()
+                    .map(|&p| Circle::new(p, marker, plot::color(0).filled())),
+            )?;
+        }
 
         let mut lag = ChartBuilder::on(&right)
             .caption("Lag plot: e_t against e_(t−1)", (FONT, 18))
@@ -102,6 +111,11 @@ impl Figure for ResidualPlot {
             [(0.0, range.start), (0.0, range.end)],
             BLACK.mix(0.3),
         ))?;
+        lag.draw_series(
+            self.residuals
+                .windows(2)
+                .map(|w| Circle::new((w[0], w[1]), marker, plot::color(0).filled())),
+        )?;
         lag.draw_series(LineSeries::new(
             [
                 (range.start, self.rho * range.start),
@@ -111,11 +125,6 @@ impl Figure for ResidualPlot {
         ))?
         .label(format!("slope = lag-1 autocorrelation {:.3}", self.rho))
         .legend(|(x, y)| PathElement::new([(x, y), (x + 20, y)], plot::color(3)));
-        lag.draw_series(
-            self.residuals
-                .windows(2)
-                .map(|w| Circle::new((w[0], w[1]), 3, plot::color(0).filled())),
-        )?;
         lag.configure_series_labels()
             .position(SeriesLabelPosition::UpperLeft)
             .label_font((FONT, 14))
