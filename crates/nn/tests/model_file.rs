@@ -522,6 +522,30 @@ fn a_plain_pytorch_state_dict_says_what_is_missing() {
 }
 
 #[test]
+fn a_plain_state_dict_loads_when_the_metadata_is_given_beside_it() {
+    let m = model::<f32>(&[3, 4, 4, 2], Activation::Tanh, 0.25, 8, classes(2));
+    let bytes = m.to_bytes().unwrap();
+    let mut meta = metadata_of(&bytes);
+    let plain = build(None, &tensors_of(&bytes));
+    assert!(Model::from_bytes("plain", &plain).is_err());
+    // The architecture, features and target given separately (the version may be left out).
+    meta.remove("nabla_format_version");
+    let back = Model::from_bytes_with_metadata("plain", &plain, &meta).unwrap();
+    assert_eq!(back, m);
+    // Entries given replace the file's own.
+    let mut renamed = HashMap::new();
+    renamed.insert("target".to_string(), "outcome".to_string());
+    let back = Model::from_bytes_with_metadata("full", &bytes, &renamed).unwrap();
+    assert_eq!(back.target().name, "outcome");
+    // An incomplete description is named as ever.
+    meta.remove("feature_stds");
+    let e = Model::from_bytes_with_metadata("plain", &plain, &meta)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("\"feature_stds\" is missing"), "{e}");
+}
+
+#[test]
 fn each_missing_metadata_key_is_named() {
     for key in [
         "widths",

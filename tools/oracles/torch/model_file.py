@@ -5,6 +5,9 @@ Writes into crates/nn/tests/fixtures/model_file/:
   torch_*.safetensors   MLPs built in PyTorch as nn.Sequential(Linear, Act, [Dropout], ..., Linear),
                         saved with safetensors.torch.save_file(model.state_dict(), path,
                         metadata=...) using nabla's metadata keys (docs/models.md).
+  torch_plain_classes_f32.safetensors + .metadata.json
+                        the torch_classes_f32 weights saved without metadata (a plain state_dict)
+                        and its metadata as a JSON file, for `nabla predict --metadata`.
   torch_expected.json   for each torch_* file: its state_dict (every value, exactly), some raw input
                         rows (in the model's feature order), and PyTorch's eval-mode outputs,
                         probabilities (softmax / sigmoid in the model's dtype), labels and
@@ -169,6 +172,18 @@ def torch_side(versions):
             "raw": raw,
         }
         entry.update(predictions(model, meta, raw))
+        if name == "torch_classes_f32":
+            # The same weights as a plain state_dict (no metadata), with the metadata beside it
+            # as a JSON file whose values are JSON values (not strings), for `--metadata`.
+            plain = "torch_plain_classes_f32"
+            save_file(model.state_dict(), os.path.join(DIR, plain + ".safetensors"))
+            sidecar = {k: (v if k in ("activation", "target", "task") else json.loads(v))
+                       for k, v in meta.items() if k != "nabla_format_version"}
+            with open(os.path.join(DIR, plain + ".metadata.json"), "w") as f:
+                json.dump(sidecar, f, indent=1)
+                f.write("\n")
+            entry["plain_file"] = plain + ".safetensors"
+            entry["plain_metadata"] = plain + ".metadata.json"
         expected["models"][name] = entry
     with open(os.path.join(DIR, "torch_expected.json"), "w") as f:
         json.dump(expected, f, indent=1)

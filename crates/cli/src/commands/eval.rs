@@ -1,7 +1,8 @@
 //! `nabla eval`: the metrics of a saved model on labelled rows.
 //!
 //! ```text
-//! nabla eval --model FILE --data FILE.csv|NAME [--target COL] [--format text|json] [--quiet]
+//! nabla eval --model FILE [--metadata FILE.json] --data FILE.csv|NAME [--target COL]
+//!            [--format text|json] [--quiet]
 //! ```
 //!
 //! The rows go through the model as in `nabla predict` (features picked by name, standardised
@@ -31,6 +32,10 @@ pub struct EvalArgs {
     /// embedded data set.
     #[arg(long, value_name = "FILE.csv|NAME")]
     pub data: String,
+    /// For a model file without nabla's metadata (a plain PyTorch state_dict): a JSON object
+    /// with the metadata keys (widths, activation, features, target; see docs/models.md).
+    #[arg(long, value_name = "FILE.json")]
+    pub metadata: Option<PathBuf>,
     /// The column holding the true labels or values (default: the model's target name).
     #[arg(long, value_name = "COL")]
     pub target: Option<String>,
@@ -40,7 +45,7 @@ pub struct EvalArgs {
 
 /// Runs `nabla eval`.
 pub fn run(args: &EvalArgs) -> anyhow::Result<()> {
-    let model = load_model(&args.model)?;
+    let model = load_model(&args.model, args.metadata.as_deref())?;
     let column = args.target.as_deref().unwrap_or(&model.target().name);
     let data = load_for_model(&model, &args.data, column, true, &|m| args.common.warn(m))?;
     let target = data

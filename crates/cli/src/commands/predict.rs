@@ -1,8 +1,8 @@
 //! `nabla predict`: apply a saved model to new rows.
 //!
 //! ```text
-//! nabla predict --model FILE --data FILE.csv|NAME [--output FILE.csv] [--mc-samples N] [--seed S]
-//!               [--format text|json] [--quiet]
+//! nabla predict --model FILE [--metadata FILE.json] --data FILE.csv|NAME [--output FILE.csv]
+//!               [--mc-samples N] [--seed S] [--format text|json] [--quiet]
 //! ```
 //!
 //! The model's features are picked from the data by name (a missing one is an error naming it;
@@ -13,13 +13,14 @@
 //! per-row predictive mean and standard deviation, and the accuracy of the averaged prediction
 //! beside the deterministic one.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
 use clap::Args;
 use nabla_nn::data::{CsvOptions, Dataset, Target, TargetSpec, TaskKind};
-use nabla_nn::model_file::{McDropout, Model, Prediction};
+use nabla_nn::model_file::{McDropout, Model, ModelFileProblem, Prediction};
 use nabla_nn::train::Metrics;
 use serde_json::{json, Map, Value};
 
@@ -36,6 +37,10 @@ pub struct PredictArgs {
     /// embedded data set.
     #[arg(long, value_name = "FILE.csv|NAME")]
     pub data: String,
+    /// For a model file without nabla's metadata (a plain PyTorch state_dict): a JSON object
+    /// with the metadata keys (widths, activation, features, target; see docs/models.md).
+    #[arg(long, value_name = "FILE.json")]
+    pub metadata: Option<PathBuf>,
     /// Also write the predictions to this CSV file (atomically).
     #[arg(long, value_name = "FILE.csv")]
     pub output: Option<PathBuf>,
@@ -178,9 +183,48 @@ fn read_header(path: &str) -> anyhow::Result<Vec<String>> {
     Ok(header.iter().map(str::to_string).collect())
 }
 
-/// Loads a model file, naming the flag in errors.
-pub fn load_model(path: &Path) -> anyhow::Result<Model> {
-    Model::load(path).map_err(|e| anyhow::anyhow!("--model: {e}"))
+/// Loads a model file, with the metadata of `metadata` (a JSON file) when given; names the flag
+/// in errors.
+pub fn load_model(path: &Path, metadata: Option<&Path>) -> anyhow::Result<Model> {
+    let extra = match metadata {
+        Some(m) => read_metadata_file(m)?,
+        None => HashMap::new(),
+    };
+    Model::load_with_metadata(path, &extra).map_err(|e| {
+        let hint = match &e {
+            nabla_nn::Error::ModelFile {
+                problem: ModelFileProblem::NotNabla { .. },
+                ..
+            } if metadata.is_none() => "; give them in a JSON file with --metadata FILE.json",
+            _ => "",
+        };
+        anyhow::anyhow!("--model: {e}{hint}")
+    })
+}
+
+/// The entries of a `--metadata` JSON object: strings as they are, any other value as its JSON
+/// text (so `"widths": [4, 8, 3]` and `"widths": "[4,8,3]"` mean the same).
+fn read_metadata_file(path: &Path) -> anyhow::Result<HashMap<String, String>> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("--metadata {}: cannot read the file", path.display()))?;
+    let value: Value = serde_json::from_str(&text)
+        .with_context(|| format!("--metadata {}: not valid JSON", path.display()))?;
+    let Value::Object(map) = value else {
+        bail!(
+            "--metadata {}: expected a JSON object of metadata keys (see docs/models.md)",
+            path.display()
+        );
+    };
+    Ok(map
+        .into_iter()
+        .map(|(k, v)| {
+            let v = match v {
+                Value::String(s) => s,
+                other => other.to_string(),
+            };
+            (k, v)
+        })
+        .collect())
 }
 
 /// Runs `nabla predict`.
@@ -190,7 +234,7 @@ pub fn run(args: &PredictArgs) -> anyhow::Result<()> {
             bail!("--mc-samples: {n} passes give no spread; use at least 2");
         }
     }
-    let model = load_model(&args.model)?;
+    let model = load_model(&args.model, args.metadata.as_deref())?;
     if args.mc_samples.is_some() && model.network().dropout() == 0.0 {
         bail!(
             "--mc-samples: the model {} has no dropout (p = 0), so every pass would be the same; \

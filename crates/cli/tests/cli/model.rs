@@ -311,6 +311,85 @@ fn a_pytorch_written_model_predicts_from_the_command_line_as_in_pytorch() {
 }
 
 #[test]
+fn a_plain_pytorch_state_dict_predicts_with_metadata_given_beside_it() {
+    let dir = temp_dir("plain");
+    let fixtures = Path::new(MODEL_FIXTURES);
+    let expected: Value = serde_json::from_str(
+        &std::fs::read_to_string(fixtures.join("torch_expected.json")).unwrap(),
+    )
+    .unwrap();
+    let e = &expected["models"]["torch_classes_f32"];
+    let plain = fixtures.join(e["plain_file"].as_str().unwrap());
+    let sidecar = fixtures.join(e["plain_metadata"].as_str().unwrap());
+    let names: Vec<String> =
+        serde_json::from_str(e["metadata"]["feature_names"].as_str().unwrap()).unwrap();
+    let mut csv = names.join(",");
+    csv.push_str(",label\n");
+    let classes = ["setosa", "versicolor", "virginica"];
+    for (i, row) in e["raw"].as_array().unwrap().iter().enumerate() {
+        let cells: Vec<String> = f64s(row).iter().map(|v| format!("{v:?}")).collect();
+        let label = classes[e["labels"][i].as_u64().unwrap() as usize];
+        csv.push_str(&format!("{},{label}\n", cells.join(",")));
+    }
+    let data = dir.join("rows.csv");
+    std::fs::write(&data, csv).unwrap();
+    // Without the metadata: the missing keys are named, and the flag suggested.
+    assert_usage_error(
+        &["predict", "--model", s(&plain), "--data", s(&data)],
+        "--metadata FILE.json",
+    );
+    let pred = nabla_json(&[
+        "predict",
+        "--model",
+        s(&plain),
+        "--metadata",
+        s(&sidecar),
+        "--data",
+        s(&data),
+        "--format",
+        "json",
+    ]);
+    for (i, r) in pred["predictions"].as_array().unwrap().iter().enumerate() {
+        assert_eq!(r["label"], e["labels"][i]);
+        for (a, b) in f64s(&r["probabilities"])
+            .iter()
+            .zip(f64s(&e["probabilities"][i]))
+        {
+            assert!((a - b).abs() < 2e-6, "row {i}: {a} vs PyTorch {b}");
+        }
+    }
+    // The labels are PyTorch's predictions, so eval finds accuracy 1.
+    let eval = nabla_json(&[
+        "eval",
+        "--model",
+        s(&plain),
+        "--metadata",
+        s(&sidecar),
+        "--data",
+        s(&data),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(eval["metrics"]["accuracy"], 1.0);
+    // A metadata file that is not an object is refused.
+    let bad = dir.join("bad.json");
+    std::fs::write(&bad, "[1, 2]").unwrap();
+    assert_usage_error(
+        &[
+            "predict",
+            "--model",
+            s(&plain),
+            "--metadata",
+            s(&bad),
+            "--data",
+            s(&data),
+        ],
+        "expected a JSON object",
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
 fn bad_model_files_exit_2_naming_the_file() {
     let dir = temp_dir("bad-model");
     let garbage = dir.join("garbage.safetensors");

@@ -38,6 +38,7 @@ mod network;
 mod predict;
 mod problem;
 
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;
 
@@ -216,6 +217,22 @@ impl Model {
     /// # Errors
     /// [`Error::ModelFile`] naming `path` and the first fault found.
     pub fn from_bytes(path: &str, bytes: &[u8]) -> Result<Model> {
+        Model::from_bytes_with_metadata(path, bytes, &HashMap::new())
+    }
+
+    /// Reads a model from a file's bytes with `extra` metadata entries (the keys of
+    /// [`metadata`]) added to the file's own, replacing any of the same name. This is how a plain
+    /// PyTorch `state_dict`, saved without nabla's metadata, is loaded: the caller gives the
+    /// architecture, features and target. When `extra` is not empty and no format version is
+    /// given anywhere, the current one is assumed.
+    ///
+    /// # Errors
+    /// As [`Model::from_bytes`].
+    pub fn from_bytes_with_metadata(
+        path: &str,
+        bytes: &[u8],
+        extra: &HashMap<String, String>,
+    ) -> Result<Model> {
         let fail = |problem| Error::ModelFile {
             path: path.to_string(),
             problem,
@@ -224,7 +241,14 @@ impl Model {
             SafeTensors::deserialize(bytes).map_err(|e| fail(ModelFileProblem::Safetensors(e)))?;
         let (_, header) = SafeTensors::read_metadata(bytes)
             .map_err(|e| fail(ModelFileProblem::Safetensors(e)))?;
-        let decoded = metadata::decode(header.metadata().as_ref()).map_err(fail)?;
+        let mut entries = header.metadata().clone().unwrap_or_default();
+        if !extra.is_empty() {
+            entries.extend(extra.iter().map(|(k, v)| (k.clone(), v.clone())));
+            entries
+                .entry(metadata::VERSION_KEY.to_string())
+                .or_insert_with(|| metadata::FORMAT_VERSION.to_string());
+        }
+        let decoded = metadata::decode(Some(&entries)).map_err(fail)?;
         let network = Network::decode(&file, &decoded.widths, decoded.activation, decoded.dropout)
             .map_err(fail)?;
         Model::new(network, decoded.standardizer, decoded.target).map_err(|e| {
@@ -239,12 +263,23 @@ impl Model {
     /// # Errors
     /// [`Error::ModelFile`] naming the file: it cannot be read, or as [`Model::from_bytes`].
     pub fn load(path: impl AsRef<Path>) -> Result<Model> {
+        Model::load_with_metadata(path, &HashMap::new())
+    }
+
+    /// Reads a model file with extra metadata entries, as [`Model::from_bytes_with_metadata`].
+    ///
+    /// # Errors
+    /// As [`Model::load`].
+    pub fn load_with_metadata(
+        path: impl AsRef<Path>,
+        extra: &HashMap<String, String>,
+    ) -> Result<Model> {
         let path = path.as_ref();
         let bytes = std::fs::read(path).map_err(|e| Error::ModelFile {
             path: path.display().to_string(),
             problem: ModelFileProblem::Read(e),
         })?;
-        Model::from_bytes(&path.display().to_string(), &bytes)
+        Model::from_bytes_with_metadata(&path.display().to_string(), &bytes, extra)
     }
 
     /// Writes the model to `path` atomically: the bytes go to a temporary file in the same
