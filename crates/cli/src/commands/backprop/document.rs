@@ -1036,34 +1036,6 @@ fn summary(cx: &Context<'_>, doc: &mut Vec<Block>) {
     doc.push(Block::Table { header, rows });
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn numbers_round_to_significant_digits() {
-        let f = Fmt { digits: 6 };
-        assert_eq!(f.n(0.0), "0");
-        assert_eq!(f.n(0.5), "0.5");
-        assert_eq!(f.n(2.0), "2");
-        assert_eq!(f.n(0.924_141_819_978_756_8), "0.924142");
-        assert_eq!(f.n(-1.234_567_89), "-1.23457");
-        assert_eq!(f.n(123_456.7), "123457");
-        assert_eq!(f.n(1.5e-7), "1.5e-7");
-        assert_eq!(f.n(-2.0e-12), "-2e-12");
-        assert_eq!(f.n(-1e-300), "-1e-300");
-        assert_eq!(f.p(-0.5), "(-0.5)");
-        assert_eq!(f.p(0.5), "0.5");
-    }
-
-    #[test]
-    fn samples_are_marked_with_superscripts() {
-        assert_eq!(sup(false, 0), "");
-        assert_eq!(sup(true, 0), "⁽¹⁾");
-        assert_eq!(sup(true, 11), "⁽¹²⁾");
-    }
-}
-
 /// A tensor's values, at most `limit` of them.
 fn values(f: Fmt, v: &[f64], limit: usize) -> String {
     let shown: Vec<String> = v.iter().take(limit).map(|&x| f.n(x)).collect();
@@ -1112,4 +1084,32 @@ fn tape(cx: &Context<'_>, doc: &mut Vec<Block>) {
         ],
         rows,
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_round_to_significant_digits() {
+        let f = Fmt { digits: 6 };
+        assert_eq!(f.n(0.0), "0");
+        assert_eq!(f.n(0.5), "0.5");
+        assert_eq!(f.n(2.0), "2");
+        assert_eq!(f.n(0.924_141_819_978_756_8), "0.924142");
+        assert_eq!(f.n(-1.234_567_89), "-1.23457");
+        assert_eq!(f.n(123_456.7), "123457");
+        assert_eq!(f.n(1.5e-7), "1.5e-7");
+        assert_eq!(f.n(-2.0e-12), "-2e-12");
+        assert_eq!(f.n(-1e-300), "-1e-300");
+        assert_eq!(f.p(-0.5), "(-0.5)");
+        assert_eq!(f.p(0.5), "0.5");
+    }
+
+    #[test]
+    fn samples_are_marked_with_superscripts() {
+        assert_eq!(sup(false, 0), "");
+        assert_eq!(sup(true, 0), "⁽¹⁾");
+        assert_eq!(sup(true, 11), "⁽¹²⁾");
+    }
 }

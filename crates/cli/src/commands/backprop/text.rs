@@ -8,9 +8,8 @@ fn width(text: &str) -> usize {
 }
 
 fn pad(text: &str, to: usize) -> String {
-    let mut out = text.to_string();
-    out.extend(std::iter::repeat(' ').take(to.saturating_sub(width(text))));
-    out
+    // `format!` pads by characters, as `width` counts them.
+    format!("{text:<to$}")
 }
 
 /// Lays out a table with columns separated by two spaces and a rule under the header.
