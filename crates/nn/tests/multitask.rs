@@ -296,9 +296,10 @@ fn pcgrad_projects_a_constructed_conflict() {
     // g₁ − (−1/2)·g₂ = (1/2, 1/2);  g₂ − (−1/1)·g₁ = (0, 1);  sum (1/2, 3/2).
     let g = vec![vec![1.0, 0.0], vec![-1.0, 1.0]];
     assert_eq!(pcgrad(&g, &mut seeded(7)), vec![0.5, 1.5]);
-    // Each projected gradient is orthogonal to the one it conflicted with.
-    let g1 = [0.5, 0.5];
-    assert_eq!(g1[0] * -1.0 + g1[1] * 1.0, 0.0);
+    // Scaling one task's gradient scales what is projected off the other, not the direction:
+    // g₁ = (2, 0): g₁ − (−2/2)·g₂ = (1, 1); g₂ − (−2/4)·g₁ = (0, 1); sum (1, 2).
+    let g = vec![vec![2.0, 0.0], vec![-1.0, 1.0]];
+    assert_eq!(pcgrad(&g, &mut seeded(7)), vec![1.0, 2.0]);
 }
 
 #[test]

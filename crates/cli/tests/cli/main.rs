@@ -5,6 +5,7 @@ mod activation;
 mod optimize;
 mod backprop;
 mod model;
+mod multitask;
 mod regress;
 mod util;
 mod train;

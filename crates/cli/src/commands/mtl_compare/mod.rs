@@ -56,10 +56,10 @@ pub struct MtlCompareArgs {
     #[arg(long, default_value = "fixed,uncertainty,gradnorm,pcgrad")]
     pub balance: String,
     /// GradNorm's asymmetry α.
-    #[arg(long, default_value_t = Balance::GRADNORM_ALPHA)]
+    #[arg(long, default_value_t = Balance::GRADNORM_ALPHA, allow_hyphen_values = true)]
     pub gradnorm_alpha: f64,
     /// GradNorm's learning rate for the task weights.
-    #[arg(long, default_value_t = Balance::GRADNORM_LR)]
+    #[arg(long, default_value_t = Balance::GRADNORM_LR, allow_hyphen_values = true)]
     pub gradnorm_lr: f64,
     /// The number of seeds (each: a new split and new initial weights).
     #[arg(long, default_value_t = 5)]
@@ -199,7 +199,7 @@ fn compare<T: Float>(args: &MtlCompareArgs) -> anyhow::Result<Comparison> {
             epochs: args.epochs,
             batch_size: args.batch,
             seed,
-            optimizer: optimizer.clone(),
+            optimizer,
             clip_norm: None,
             schedule: None,
             patience: None,

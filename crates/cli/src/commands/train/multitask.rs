@@ -49,13 +49,13 @@ pub struct MultiTaskArgs {
     #[arg(long, default_value = "fixed")]
     pub balance: String,
     /// Fixed task weights in --task order (fixed, pcgrad; GradNorm's start), comma-separated.
-    #[arg(long, value_name = "W[,W...]")]
+    #[arg(long, value_name = "W[,W...]", allow_hyphen_values = true)]
     pub weights: Option<String>,
     /// GradNorm's asymmetry α.
-    #[arg(long, default_value_t = Balance::GRADNORM_ALPHA)]
+    #[arg(long, default_value_t = Balance::GRADNORM_ALPHA, allow_hyphen_values = true)]
     pub gradnorm_alpha: f64,
     /// GradNorm's learning rate for the task weights.
-    #[arg(long, default_value_t = Balance::GRADNORM_LR)]
+    #[arg(long, default_value_t = Balance::GRADNORM_LR, allow_hyphen_values = true)]
     pub gradnorm_lr: f64,
 }
 
