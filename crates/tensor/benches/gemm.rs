@@ -3,6 +3,8 @@
 //!
 //! `cargo bench -p nabla-tensor --bench gemm`
 
+#![allow(missing_docs)] // criterion's macros generate undocumented items
+
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use nabla_tensor::{Tape, Tensor};
 use rand::SeedableRng;
@@ -32,7 +34,11 @@ fn gemm_shapes(c: &mut Criterion) {
             group.bench_with_input(BenchmarkId::new("backward", &label), &(), |bench, ()| {
                 bench.iter(|| {
                     let tape = Tape::new();
-                    let (xv, wv, bv) = (tape.param(x.clone()), tape.param(w.clone()), tape.param(b.clone()));
+                    let (xv, wv, bv) = (
+                        tape.param(x.clone()),
+                        tape.param(w.clone()),
+                        tape.param(b.clone()),
+                    );
                     let y = xv.linear(wv, Some(bv)).unwrap().sum(None, false).unwrap();
                     tape.backward(y).unwrap()
                 })

@@ -487,12 +487,15 @@ fn input_gradients<T: Float>(
                 lhs: needs(x),
                 rhs: needs(weight),
             };
-            let (gx, gw, gb) =
-                matmul::linear_backward(value(x), value(weight), bias.is_some(), grad, wanted);
-            [(Some(*x), gx), (Some(*weight), gw), (*bias, gb)]
-                .into_iter()
-                .filter_map(|(id, g)| Some((id?, g?)))
-                .collect()
+            let g = matmul::linear_backward(value(x), value(weight), bias.is_some(), grad, wanted);
+            [
+                (Some(*x), g.input),
+                (Some(*weight), g.weight),
+                (*bias, g.bias),
+            ]
+            .into_iter()
+            .filter_map(|(id, g)| Some((id?, g?)))
+            .collect()
         }
         Op::Reduce { x, reduction } => {
             smallvec::smallvec![(*x, reduction.backward(value(x), y, grad))]

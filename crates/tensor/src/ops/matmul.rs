@@ -300,7 +300,7 @@ pub(crate) fn linear_backward<T: Float>(
     has_bias: bool,
     grad: &Tensor<T>,
     wanted: Wanted,
-) -> (Option<Tensor<T>>, Option<Tensor<T>>, Option<Tensor<T>>) {
+) -> LinearGrads<T> {
     let (outputs, inputs) = (weight.shape()[0], weight.shape()[1]);
     let rows = x.numel() / inputs.max(1);
     let g = grad.data();
@@ -341,7 +341,18 @@ pub(crate) fn linear_backward<T: Float>(
         }
         Tensor::from_parts(sums, &[outputs])
     });
-    (grad_x, grad_w, grad_b)
+    LinearGrads {
+        input: grad_x,
+        weight: grad_w,
+        bias: grad_b,
+    }
+}
+
+/// The gradients of a linear layer; `None` where not wanted (or no bias).
+pub(crate) struct LinearGrads<T> {
+    pub input: Option<Tensor<T>>,
+    pub weight: Option<Tensor<T>>,
+    pub bias: Option<Tensor<T>>,
 }
 
 #[cfg(test)]
