@@ -536,3 +536,20 @@ fn the_tape_is_listed_node_by_node() {
     .get("tape")
     .is_none());
 }
+
+#[test]
+fn a_relu_at_its_kink_uses_pytorchs_zero_derivative() {
+    let run = nabla(&[
+        "backprop",
+        "--spec",
+        &spec_path("relu_kink_two_outputs_bce"),
+    ]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains(
+            "∂out_h1/∂net_h1 = [net_h1 > 0] = [0 > 0] = 0   (at the kink PyTorch takes relu'(0) = 0)"
+        ),
+        "{}",
+        run.stdout
+    );
+}

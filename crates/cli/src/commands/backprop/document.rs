@@ -664,15 +664,22 @@ fn local_derivative(
         Activation::Identity => "1".to_string(),
         Activation::Relu => format!("[net_{unit}{u} > 0] = [{} > 0]", f.n(net)),
         Activation::LeakyRelu { alpha } => format!(
-            "(1 if net_{unit}{u} > 0, else α = {alpha}) at net = {}",
-            f.n(net)
+            "[net_{unit}{u} > 0] + {alpha:?}·[net_{unit}{u} ≤ 0] = [{n} > 0] + {alpha:?}·[{n} ≤ 0]",
+            n = f.n(net)
         ),
         other => format!("{}'({})", other.name(), f.n(net)),
+    };
+    let kink = match a {
+        Activation::Relu if net == 0.0 => "   (at the kink PyTorch takes relu'(0) = 0)",
+        Activation::LeakyRelu { .. } if net == 0.0 => {
+            "   (at the kink PyTorch takes leaky_relu'(0) = α)"
+        }
+        _ => "",
     };
     if matches!(a, Activation::Identity) {
         format!("{lhs} = 1")
     } else {
-        format!("{lhs} = {body} = {}", f.n(d))
+        format!("{lhs} = {body} = {}{kink}", f.n(d))
     }
 }
 
