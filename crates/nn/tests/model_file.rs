@@ -781,6 +781,42 @@ fn truncation_at_every_length_and_byte_flips_never_panic() {
 }
 
 #[test]
+fn random_corruptions_and_hostile_headers_never_panic() {
+    use rand::Rng;
+    let bytes = model::<f32>(&[3, 4, 2], Activation::Relu, 0.3, 2, classes(2))
+        .to_bytes()
+        .unwrap();
+    let mut rng = nabla_nn::init::seeded(2024);
+    for _ in 0..3000 {
+        let mut b = bytes.clone();
+        for _ in 0..rng.gen_range(1..8) {
+            let i = rng.gen_range(0..b.len());
+            b[i] = rng.gen();
+        }
+        if rng.gen_bool(0.2) {
+            b.truncate(rng.gen_range(0..b.len()));
+        }
+        let _ = Model::from_bytes("random", &b);
+    }
+    // Headers that claim enormous or absurd architectures fail cleanly and briefly.
+    for widths in [
+        "[100000000000000,1]",
+        "[3,18446744073709551615,2]",
+        "[3,4,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2]",
+    ] {
+        let (_, text) = load_err(&with_meta(|m| {
+            m.insert("widths".into(), widths.into());
+        }));
+        assert!(text.len() < 600, "{text}");
+    }
+    let nested = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+    let (_, text) = load_err(&with_meta(|m| {
+        m.insert("feature_means".into(), nested);
+    }));
+    assert!(text.contains("feature_means"), "{text}");
+}
+
+#[test]
 fn saves_are_atomic_and_failed_saves_leave_files_alone() {
     let dir = temp_dir("atomic");
     let path = dir.join("model.safetensors");

@@ -56,7 +56,7 @@ pub enum ModelFileProblem {
         supported: &'static str,
     },
     /// A tensor the architecture needs is absent.
-    #[error("tensor \"{name}\" is missing (expected tensors: {})", expected.join(", "))]
+    #[error("tensor \"{name}\" is missing (expected tensors: {})", list(expected))]
     MissingTensor {
         /// The state_dict name.
         name: String,
@@ -64,7 +64,7 @@ pub enum ModelFileProblem {
         expected: Vec<String>,
     },
     /// A tensor the architecture does not have (PyTorch's strict loading rejects it too).
-    #[error("unexpected tensor \"{name}\" (expected tensors: {})", expected.join(", "))]
+    #[error("unexpected tensor \"{name}\" (expected tensors: {})", list(expected))]
     UnexpectedTensor {
         /// The state_dict name.
         name: String,
@@ -121,4 +121,19 @@ pub enum ModelFileProblem {
         /// Which entries disagree, and how.
         reason: String,
     },
+}
+
+/// At most 12 names, comma-separated (a corrupt file may claim thousands of layers).
+fn list(names: &[String]) -> String {
+    const SHOWN: usize = 12;
+    let mut text = names
+        .iter()
+        .take(SHOWN)
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join(", ");
+    if names.len() > SHOWN {
+        text.push_str(&format!(", … ({} in all)", names.len()));
+    }
+    text
 }

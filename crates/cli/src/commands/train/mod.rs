@@ -229,7 +229,11 @@ fn check_model_flags(args: &TrainArgs) -> anyhow::Result<()> {
             _ => std::path::Path::new("."),
         };
         if !dir.is_dir() {
-            bail!("--save {}: the folder {} does not exist", path.display(), dir.display());
+            bail!(
+                "--save {}: the folder {} does not exist",
+                path.display(),
+                dir.display()
+            );
         }
         if path.is_dir() {
             bail!("--save {}: is a folder; give a file name", path.display());
@@ -305,15 +309,13 @@ fn prepare(args: &TrainArgs) -> anyhow::Result<Prepared> {
         .map_err(|e| anyhow::anyhow!("--data {}: {e}", args.data))?;
     let target = pick_target(&dataset, args.target.as_deref())?;
     let dataset = dataset
-        .select_targets(&[target.clone()])
+        .select_targets(std::slice::from_ref(&target))
         .map_err(|e| anyhow::anyhow!("--target: {e}"))?;
-    if dataset.targets()[0].missing_count() > 0 {
-        if !args.common.quiet {
-            eprintln!(
-                "warning: {} rows have no '{target}' value and are left out",
-                dataset.targets()[0].missing_count()
-            );
-        }
+    if dataset.targets()[0].missing_count() > 0 && !args.common.quiet {
+        eprintln!(
+            "warning: {} rows have no '{target}' value and are left out",
+            dataset.targets()[0].missing_count()
+        );
     }
     let dataset = drop_missing_targets(dataset)?;
     let split_config = SplitConfig {
@@ -418,7 +420,11 @@ fn train_typed<T: Float>(
         target.class_names().to_vec(),
     )
     .map_err(|e| anyhow::anyhow!("--target {}: {e}", prepared.target_name))?;
-    let model = Model::new(Network::from_mlp(&mlp), prepared.standardizer.clone(), target)?;
+    let model = Model::new(
+        Network::from_mlp(&mlp),
+        prepared.standardizer.clone(),
+        target,
+    )?;
     let mc_dropout = args
         .mc_samples
         .map(|n| model.mc_dropout(prepared.split.test.features(), n, args.seed))

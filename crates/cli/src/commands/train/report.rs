@@ -167,7 +167,7 @@ fn to_text(
             .as_ref()
             .map_or(String::new(), |v| format!(", {} validation", v.n_samples())),
     );
-    let _ = writeln!(s, "\n{:>6}  {}", "epoch", "train (evaluation mode)");
+    let _ = writeln!(s, "\n{:>6}  train (evaluation mode)", "epoch");
     let shown = outcome.fit.history.len();
     for e in &outcome.fit.history {
         if shown > 12 && e.epoch % (shown / 10).max(1) != 0 && e.epoch != shown && e.epoch != 1 {
