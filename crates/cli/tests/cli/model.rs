@@ -639,3 +639,90 @@ fn predict_mc_samples_gives_per_row_mean_and_std() {
     );
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn binary_and_regression_models_round_trip_with_mc_dropout() {
+    let dir = temp_dir("binary");
+    let (model, trained) = train_and_save(
+        &dir,
+        "digits_multitask",
+        &[
+            "--target",
+            "parity",
+            "--epochs",
+            "3",
+            "--dropout",
+            "0.2",
+            "--mc-samples",
+            "8",
+        ],
+    );
+    assert_eq!(trained["task"], "binary");
+    assert_eq!(
+        trained["mc_dropout"]["accuracy_deterministic"],
+        trained["test"]["accuracy"]
+    );
+    let pred = nabla_json(&[
+        "predict",
+        "--model",
+        s(&model),
+        "--data",
+        "digits_multitask",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(pred["task"], "binary");
+    assert_eq!(pred["classes"], serde_json::json!(["even", "odd"]));
+    let rows = pred["predictions"].as_array().unwrap();
+    let mut correct = 0;
+    for r in rows {
+        let p = f64s(&r["probabilities"]);
+        assert!((p[0] + p[1] - 1.0).abs() < 1e-12);
+        // The class is the positive one exactly when its probability is above one half.
+        assert_eq!(r["label"].as_u64().unwrap(), u64::from(p[1] > 0.5));
+        correct += usize::from(r["class"] == r["actual"]);
+    }
+    let eval = nabla_json(&[
+        "eval",
+        "--model",
+        s(&model),
+        "--data",
+        "digits_multitask",
+        "--target",
+        "parity",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        eval["metrics"]["accuracy"].as_f64().unwrap(),
+        correct as f64 / rows.len() as f64
+    );
+    // Regression: MSE of the averaged and of the deterministic prediction, no accuracies.
+    let (_, reg) = train_and_save(
+        &dir,
+        "diabetes",
+        &[
+            "--epochs",
+            "5",
+            "--lr",
+            "0.01",
+            "--dropout",
+            "0.1",
+            "--mc-samples",
+            "8",
+        ],
+    );
+    let mc = &reg["mc_dropout"];
+    assert_eq!(mc["accuracy_mean_prediction"], Value::Null);
+    assert_eq!(mc["agreement"], Value::Null);
+    let det = mc["mse_deterministic"].as_f64().unwrap();
+    let test_mse = reg["test"]["mse"].as_f64().unwrap();
+    // nabla train's MSE reads the f32 training targets; the MC summary the exact values.
+    assert!(
+        (det - test_mse).abs() < 1e-5 * test_mse,
+        "{det} vs {test_mse}"
+    );
+    assert!(mc["mse_mean_prediction"].as_f64().unwrap() > 0.0);
+    assert!(mc["mean_std"].as_f64().unwrap() > 0.0);
+    std::fs::remove_dir_all(dir).unwrap();
+}
