@@ -154,10 +154,14 @@ def run(spec):
     batched = "inputs" in spec
     inputs = spec["inputs"] if batched else [spec["input"]]
     if batched:
-        targets = spec["targets"]
+        targets = [t if isinstance(t, list) else [t] for t in spec["targets"]]
     else:
         t = spec["target"]
         targets = [t if isinstance(t, list) else [t]]
+    classes = len(spec["layers"][-1]["weight"])
+    if spec["loss"] == "cross_entropy" and len(targets[0]) == 1 and classes > 1:
+        # One class index per sample: PyTorch's class-index form (as one-hot rows here).
+        targets = [[1.0 if k == int(t[0]) else 0.0 for k in range(classes)] for t in targets]
     x = torch.tensor(inputs, dtype=DTYPE)
     params = []
     nets, outs = [], []

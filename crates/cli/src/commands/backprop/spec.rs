@@ -236,7 +236,7 @@ pub fn parse(file: &str, text: &str) -> anyhow::Result<Spec> {
     let title = (!title.is_empty()).then(|| title.join(" — "));
 
     let (inputs, batched) = samples(&r, object, "input", "inputs")?;
-    let (targets, target_batched) = targets(&r, object, inputs.len())?;
+    let (mut targets, target_batched) = targets(&r, object, inputs.len())?;
     if batched != target_batched {
         return Err(r.err(
             if batched { "targets" } else { "target" },
@@ -248,7 +248,6 @@ pub fn parse(file: &str, text: &str) -> anyhow::Result<Spec> {
         ));
     }
     let in_width = inputs[0].len();
-    let out_width = targets[0].len();
 
     let loss = match object.get("loss") {
         None => return Err(r.err("loss", format!("missing (one of: {})", LossName::NAMES))),
@@ -270,6 +269,7 @@ pub fn parse(file: &str, text: &str) -> anyhow::Result<Spec> {
         }
     };
     if loss == LossName::CrossEntropy {
+        class_indices_to_one_hot(&r, object, &mut targets, batched)?;
         for (s, row) in targets.iter().enumerate() {
             for (k, &y) in row.iter().enumerate() {
                 if y < 0.0 {
@@ -287,6 +287,7 @@ pub fn parse(file: &str, text: &str) -> anyhow::Result<Spec> {
         }
     }
 
+    let out_width = targets[0].len();
     let layers = layers(&r, object, in_width, out_width)?;
 
     let optimizer = match object.get("optimizer") {
@@ -330,6 +331,49 @@ pub fn parse(file: &str, text: &str) -> anyhow::Result<Spec> {
         loss,
         optimizer,
     })
+}
+
+/// For cross-entropy, a target given as one class index per sample (`"target": 2`,
+/// `"targets": [[0], [2]]`) while the last layer has several units becomes a one-hot row, as
+/// PyTorch's class-index form means.
+fn class_indices_to_one_hot(
+    r: &Reader<'_>,
+    object: &Map<String, Value>,
+    targets: &mut [Vec<f64>],
+    batched: bool,
+) -> anyhow::Result<()> {
+    let classes = object
+        .get("layers")
+        .and_then(Value::as_array)
+        .and_then(|layers| layers.last())
+        .and_then(|layer| layer.get("weight"))
+        .and_then(Value::as_array)
+        .map_or(0, Vec::len);
+    if classes < 2 || targets[0].len() != 1 {
+        return Ok(());
+    }
+    for (s, row) in targets.iter_mut().enumerate() {
+        let c = row[0];
+        if !(c >= 0.0 && c.fract() == 0.0 && c < classes as f64) {
+            let field = if batched {
+                format!("targets[{s}]")
+            } else {
+                "target".to_string()
+            };
+            return Err(r.err(
+                &field,
+                format!(
+                    "expected a class index (a whole number from 0 to {}) or a row of {classes} \
+                     numbers, got {c}",
+                    classes - 1
+                ),
+            ));
+        }
+        let mut one_hot = vec![0.0; classes];
+        one_hot[c as usize] = 1.0;
+        *row = one_hot;
+    }
+    Ok(())
 }
 
 /// serde_json appends " at line L column C"; the message already leads with the position.
@@ -389,9 +433,18 @@ fn targets(
     object: &Map<String, Value>,
     n_samples: usize,
 ) -> anyhow::Result<(Vec<Vec<f64>>, bool)> {
-    let (rows, batched) = match object.get("target") {
-        Some(v) if v.is_number() && !object.contains_key("targets") => {
-            (vec![vec![r.number("target", v)?]], false)
+    let (rows, batched) = match (object.get("target"), object.get("targets")) {
+        (Some(v), None) if v.is_number() => (vec![vec![r.number("target", v)?]], false),
+        // One number per sample: a single output, or class indices for cross-entropy.
+        (None, Some(Value::Array(items)))
+            if !items.is_empty() && items.iter().all(Value::is_number) =>
+        {
+            let rows = items
+                .iter()
+                .enumerate()
+                .map(|(s, v)| Ok(vec![r.number(&format!("targets[{s}]"), v)?]))
+                .collect::<anyhow::Result<Vec<_>>>()?;
+            (rows, true)
         }
         _ => samples(r, object, "target", "targets")?,
     };
@@ -677,6 +730,45 @@ mod tests {
             .replace("\"bce\"", "\"cross_entropy\"")
             .replace("\"target\": [1.0]", "\"target\": [-1.0]");
         assert!(error(&bad).starts_with("net.json: target[0]: cross_entropy targets"));
+    }
+
+    #[test]
+    fn cross_entropy_accepts_class_indices() {
+        let three = REFERENCE.replace("\"bce\"", "\"cross_entropy\"").replace(
+            "[[0.8, -1.0]], \"bias\": [-1.0]",
+            "[[0.8, -1.0], [0.1, 0.2], [0.3, 0.4]], \"bias\": [-1.0, 0.0, 0.5]",
+        );
+        let spec = parse(
+            "net.json",
+            &three.replace("\"target\": [1.0]", "\"target\": 2"),
+        )
+        .unwrap();
+        assert_eq!(spec.targets, vec![vec![0.0, 0.0, 1.0]]);
+        let spec = parse(
+            "net.json",
+            &three.replace("\"target\": [1.0]", "\"target\": [1]"),
+        )
+        .unwrap();
+        assert_eq!(spec.targets, vec![vec![0.0, 1.0, 0.0]]);
+        let batch = three
+            .replace(
+                "\"input\": [0.5, 1.0]",
+                "\"inputs\": [[0.5, 1.0], [1.0, 0.0]]",
+            )
+            .replace("\"target\": [1.0]", "\"targets\": [2, 0]");
+        assert_eq!(
+            parse("net.json", &batch).unwrap().targets,
+            vec![vec![0.0, 0.0, 1.0], vec![1.0, 0.0, 0.0]]
+        );
+        let message = error(&three.replace("\"target\": [1.0]", "\"target\": 3"));
+        assert!(
+            message.starts_with(
+                "net.json: target: expected a class index (a whole number from 0 to 2)"
+            ),
+            "{message}"
+        );
+        let message = error(&three.replace("\"target\": [1.0]", "\"target\": [0.5]"));
+        assert!(message.contains("got 0.5"), "{message}");
     }
 
     #[test]
