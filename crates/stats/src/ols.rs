@@ -373,10 +373,31 @@ fn normal_equations(
     condition_number: f64,
 ) -> Result<(Vec<f64>, Vec<f64>)> {
     use faer::linalg::solvers::DenseSolveCore;
-    let p = x.ncols();
-    let xtx = x.transpose() * x;
-    let yv = faer::Mat::from_fn(y.len(), 1, |i, _| y[i]);
-    let xty = x.transpose() * &yv;
+    let (n, p) = (x.nrows(), x.ncols());
+    // XᵀX accumulated over blocks of rows (cache-sized), Xᵀy column by column.
+    let mut xtx = faer::Mat::<f64>::zeros(p, p);
+    let block = ((1 << 18) / p.max(1)).max(4 * p).max(1);
+    let mut start = 0;
+    while start < n {
+        let end = (start + block).min(n);
+        let xb = x.get(start..end, ..);
+        faer::linalg::matmul::matmul(
+            xtx.as_mut(),
+            faer::Accum::Add,
+            xb.transpose(),
+            xb,
+            1.0,
+            faer::get_global_parallelism(),
+        );
+        start = end;
+    }
+    let xty = faer::Mat::from_fn(p, 1, |j, _| {
+        x.col_as_slice(j)
+            .iter()
+            .zip(y)
+            .map(|(a, b)| a * b)
+            .sum::<f64>()
+    });
     let llt = xtx
         .llt(Side::Lower)
         .map_err(|_| StatsError::SingularNormalEquations { condition_number })?;
