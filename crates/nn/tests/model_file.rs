@@ -966,8 +966,9 @@ fn mc_dropout_mean_and_std_follow_their_definitions() {
             let v: Vec<f64> = passes.iter().map(|p| p.data()[r * 3 + j]).collect();
             let mean = v.iter().sum::<f64>() / samples as f64;
             let var = v.iter().map(|a| (a - mean).powi(2)).sum::<f64>() / (samples - 1) as f64;
-            assert!((row.mean[j] - mean).abs() < 1e-15);
-            assert!((row.std[j] - var.sqrt()).abs() < 1e-15);
+            // Accumulated by Welford's update: equal to the two-pass formulas up to rounding.
+            assert!((row.mean[j] - mean).abs() < 1e-14);
+            assert!((row.std[j] - var.sqrt()).abs() < 1e-13);
         }
         let best = (0..3)
             .max_by(|&a, &b| row.mean[a].partial_cmp(&row.mean[b]).unwrap())

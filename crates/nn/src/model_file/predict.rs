@@ -19,7 +19,8 @@
 //! mean_r = (1/N) Σₙ p_r⁽ⁿ⁾          std_r = sqrt( Σₙ (p_r⁽ⁿ⁾ − mean_r)² / (N − 1) )
 //! ```
 //!
-//! (`N − 1`, as `torch.std` by default.) Averaging many thinned networks is the ensemble view of
+//! (`N − 1`, as `torch.std` by default; accumulated pass by pass with Welford's update, so memory
+//! does not grow with N.) Averaging many thinned networks is the ensemble view of
 //! dropout; the deterministic pass, with every unit on and no rescaling at test time, is the cheap
 //! approximation of that average that ordinary evaluation uses.
 
@@ -291,39 +292,32 @@ impl Model {
         let objective = self.target().objective;
         let x = self.input_tensor::<f64>(x)?;
         let mut rng = mc_rng(seed);
-        let (passes, deterministic) = match self.network() {
+        let (moments, deterministic) = match self.network() {
             Network::F32(m) => mc_passes(m, objective, &x.cast(), samples, &mut rng)?,
             Network::F64(m) => mc_passes(m, objective, &x, samples, &mut rng)?,
         };
-        let n = deterministic.len();
-        let mut rows = Vec::with_capacity(n);
-        for r in 0..n {
-            let vectors: Vec<Vec<f64>> = passes.iter().map(|p| as_vector(&p[r])).collect();
-            let width = vectors[0].len();
-            let count = samples as f64;
-            let mean: Vec<f64> = (0..width)
-                .map(|j| vectors.iter().map(|v| v[j]).sum::<f64>() / count)
-                .collect();
-            let std: Vec<f64> = (0..width)
-                .map(|j| {
-                    let ss: f64 = vectors.iter().map(|v| (v[j] - mean[j]).powi(2)).sum();
-                    (ss / (count - 1.0)).sqrt()
-                })
-                .collect();
-            let prediction = if objective.is_classification() {
-                Prediction::Class {
-                    label: argmax(&mean),
-                    probabilities: mean.clone(),
+        let rows = moments
+            .into_iter()
+            .map(|(mean, m2)| {
+                let std: Vec<f64> = m2
+                    .iter()
+                    .map(|s| (s / (samples as f64 - 1.0)).sqrt())
+                    .collect();
+                let prediction = if objective.is_classification() {
+                    Prediction::Class {
+                        label: argmax(&mean),
+                        probabilities: mean.clone(),
+                    }
+                } else {
+                    Prediction::Value(mean[0])
+                };
+                McRow {
+                    mean,
+                    std,
+                    prediction,
                 }
-            } else {
-                Prediction::Value(mean[0])
-            };
-            rows.push(McRow {
-                mean,
-                std,
-                prediction,
-            });
-        }
+            })
+            .collect();
         Ok(McDropout {
             samples,
             rows,
@@ -353,8 +347,9 @@ pub fn mc_rng(seed: u64) -> ChaCha8Rng {
     rng
 }
 
-/// Every pass's predictions, then the deterministic ones.
-type Passes = (Vec<Vec<Prediction>>, Vec<Prediction>);
+/// Per row, the running mean and sum of squared deviations over the passes (Welford), then the
+/// deterministic predictions.
+type Passes = (Vec<(Vec<f64>, Vec<f64>)>, Vec<Prediction>);
 
 fn mc_passes<T: Float>(
     mlp: &Mlp<T>,
@@ -363,10 +358,31 @@ fn mc_passes<T: Float>(
     samples: usize,
     rng: &mut ChaCha8Rng,
 ) -> Result<Passes> {
-    let passes = (0..samples)
-        .map(|_| decode(objective, &mlp.predict_mc(x, rng)?))
-        .collect::<Result<Vec<_>>>()?;
-    Ok((passes, decode(objective, &mlp.predict(x)?)?))
+    // Welford's update keeps memory at one pass however many passes there are:
+    //   mean_k = mean_{k−1} + (v − mean_{k−1}) / k,   M2_k = M2_{k−1} + (v − mean_{k−1})(v − mean_k)
+    let deterministic = decode(objective, &mlp.predict(x)?)?;
+    let mut moments: Vec<(Vec<f64>, Vec<f64>)> = deterministic
+        .iter()
+        .map(|p| {
+            let width = as_vector(p).len();
+            (vec![0.0; width], vec![0.0; width])
+        })
+        .collect();
+    for k in 1..=samples {
+        let pass = decode(objective, &mlp.predict_mc(x, rng)?)?;
+        for (p, (mean, m2)) in pass.iter().zip(moments.iter_mut()) {
+            for ((v, m), s) in as_vector(p)
+                .into_iter()
+                .zip(mean.iter_mut())
+                .zip(m2.iter_mut())
+            {
+                let delta = v - *m;
+                *m += delta / k as f64;
+                *s += delta * (v - *m);
+            }
+        }
+    }
+    Ok((moments, deterministic))
 }
 
 fn as_vector(p: &Prediction) -> Vec<f64> {
