@@ -55,6 +55,7 @@ pub fn read(path: &Path, y_name: &str, x_names: Option<&[String]>) -> anyhow::Re
         bail!("{file}: no data rows after the header");
     }
     let find = |flag: &str, name: &str| -> anyhow::Result<usize> {
+        let name = name.trim();
         header.iter().position(|h| h == name).with_context(|| {
             format!(
                 "{flag} '{name}': no such column in {file} (columns: {})",
