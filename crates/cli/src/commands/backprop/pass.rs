@@ -5,9 +5,10 @@
 //! ([`Var::linear`]) and `out = f(net)` ([`Var::activation`]), with each weight and bias a named
 //! parameter (`layers[0].weight`), then the loss node ([`Var::loss`], PyTorch's default mean
 //! reduction). Values are read back with [`Var::value`] and gradients from the tape's
-//! [`Gradients`]: `∂J/∂net` (the delta), `∂J/∂out`, `∂J/∂W`, `∂J/∂b`. Only the activation's
-//! local derivative `f'(net)`, shown as a chain-rule factor, is evaluated separately (with the
-//! same [`Activation::derivative`] the tape's backward uses).
+//! [`Gradients`]: `∂J/∂net` (the delta), `∂J/∂out`, `∂J/∂W`, `∂J/∂b`. Evaluated beside the
+//! tape, by the same library code: the activation's local derivative `f'(net)` shown as a
+//! chain-rule factor ([`nabla_tensor::Activation::derivative`]), the unreduced loss terms (the
+//! same loss node with `Reduction::None`) and, for cross-entropy, the softmax of the logits.
 
 use anyhow::{anyhow, Context};
 use nabla_nn::optim::Optimizer;
