@@ -386,6 +386,19 @@ fn mtl_compare_reports_every_setup_over_the_seeds() {
             assert!((stats["mean"].as_f64().unwrap() - mean).abs() < 1e-12);
             assert!((stats["std"].as_f64().unwrap() - std).abs() < 1e-12);
         }
+        if setup["balance"].is_string() {
+            let vs = &setup["tasks"]["sex"]["vs_single_task"];
+            for k in 0..3 {
+                let d = setup["tasks"]["sex"]["test"]["values"][k].as_f64().unwrap()
+                    - setups[0]["tasks"]["sex"]["test"]["values"][k]
+                        .as_f64()
+                        .unwrap();
+                assert!((vs["values"][k].as_f64().unwrap() - d).abs() < 1e-15);
+            }
+            assert!(vs["wins"].as_u64().unwrap() <= 3);
+        } else {
+            assert!(setup["tasks"]["sex"]["vs_single_task"].is_null());
+        }
         assert!(
             setup["tasks"]["body_mass_g"]["test_mse"]["mean"]
                 .as_f64()

@@ -4,7 +4,10 @@
 //! mean = (1/n) Σ xᵢ        std = √( Σ (xᵢ − mean)² / (n − 1) )   (null when n = 1)
 //! ```
 //! where xᵢ is a task's test metric with seed i: accuracy for classes and binary tasks, R² for
-//! regression (the JSON adds the regression MSE in the target's units).
+//! regression (the JSON adds the regression MSE in the target's units). Each multi-task setup is
+//! also compared with the single-task networks seed by seed (same split, same initial trunk):
+//! the mean ± std of the paired differences `multi − single`, and the number of seeds where the
+//! multi-task network scored higher.
 
 use std::fmt::Write as _;
 
@@ -39,6 +42,28 @@ fn metric_name(kind: &str) -> &'static str {
         "r_squared"
     } else {
         "accuracy"
+    }
+}
+
+/// The paired differences `multi − single` of a task's metric, seed by seed (same split and
+/// initial trunk), and how many seeds the multi-task network won.
+fn paired(kind: &str, single: &[Metrics], multi: &[Metrics]) -> (Vec<f64>, usize) {
+    let diffs: Vec<f64> = single
+        .iter()
+        .zip(multi)
+        .map(|(s, m)| headline(kind, m) - headline(kind, s))
+        .collect();
+    let wins = diffs.iter().filter(|d| **d > 0.0).count();
+    (diffs, wins)
+}
+
+fn signed_cell(values: &[f64], wins: usize) -> String {
+    // A mean that rounds to zero prints as +0.0000, never -0.0000.
+    let (mean, std) = mean_std(values);
+    let mean = if mean.abs() < 5e-5 { 0.0 } else { mean };
+    match (mean, std) {
+        (m, Some(s)) => format!("{m:+.4} ± {s:.4} ({wins}/{})", values.len()),
+        (m, None) => format!("{m:+.4} ({wins}/{})", values.len()),
     }
 }
 
@@ -88,6 +113,18 @@ fn to_text(c: &Comparison) -> String {
                 .map(|m| headline(task.kind, m))
                 .collect();
             let _ = write!(s, "  {:>20}", cell(&values));
+        }
+        let _ = writeln!(s);
+    }
+    let _ = writeln!(
+        s,
+        "\nmulti-task minus single-task, paired by seed: mean ± std (seeds where multi-task won)"
+    );
+    for setup in c.setups.iter().skip(1) {
+        let _ = write!(s, "{:<26} {:>10}", setup.name, "");
+        for (t, task) in c.tasks.iter().enumerate() {
+            let (d, wins) = paired(task.kind, &c.setups[0].metrics[t], &setup.metrics[t]);
+            let _ = write!(s, "  {:>20}", signed_cell(&d, wins));
         }
         let _ = writeln!(s);
     }
@@ -152,6 +189,26 @@ fn to_markdown(c: &Comparison) -> String {
         }
         let _ = writeln!(s);
     }
+    let _ = write!(
+        s,
+        "\nMulti-task minus single-task, paired by seed (same split, same initial trunk): mean ± std of the differences (seeds where multi-task won).\n\n| setup |"
+    );
+    for t in &c.tasks {
+        let _ = write!(s, " {} |", t.name);
+    }
+    let _ = write!(s, "\n|---|");
+    for _ in &c.tasks {
+        let _ = write!(s, "---:|");
+    }
+    let _ = writeln!(s);
+    for setup in c.setups.iter().skip(1) {
+        let _ = write!(s, "| {} |", setup.name);
+        for (t, task) in c.tasks.iter().enumerate() {
+            let (d, wins) = paired(task.kind, &c.setups[0].metrics[t], &setup.metrics[t]);
+            let _ = write!(s, " {} |", signed_cell(&d, wins));
+        }
+        let _ = writeln!(s);
+    }
     s
 }
 
@@ -177,6 +234,12 @@ fn to_json(c: &Comparison) -> Value {
                 if task.kind == "regression" {
                     let mse: Vec<f64> = setup.metrics[t].iter().filter_map(|m| m.mse).collect();
                     obj.insert("test_mse".into(), stats_json(&mse));
+                }
+                if setup.balance.is_some() {
+                    let (d, wins) = paired(task.kind, &c.setups[0].metrics[t], &setup.metrics[t]);
+                    let mut vs = stats_json(&d);
+                    vs["wins"] = json!(wins);
+                    obj.insert("vs_single_task".into(), vs);
                 }
                 tasks.insert(task.name.clone(), Value::Object(obj));
             }

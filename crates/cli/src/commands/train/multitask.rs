@@ -354,7 +354,7 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<()> {
     }
     .map_err(|e| anyhow::anyhow!("{e:#}"))?;
     if let Some(path) = &args.plot {
-        picture::save(path, &data, &model_config, &outcome)?;
+        picture::save(path, &data, &model_config, config.balance.name(), &outcome)?;
     }
     match args.common.format {
         Format::Json => output::print_json(&to_json(args, &data, &model_config, &config, &outcome)),

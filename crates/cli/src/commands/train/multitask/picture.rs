@@ -164,16 +164,14 @@ pub fn save(
     path: &Path,
     data: &TaskData,
     model: &MultiTaskConfig,
+    balance: &str,
     outcome: &MultiOutcome,
 ) -> anyhow::Result<()> {
     let widths = |w: &[usize]| w.iter().map(usize::to_string).collect::<Vec<_>>().join("-");
-    let balance = outcome.fit.history.first().map_or("", |e| {
-        if e.log_variances.is_some() {
-            " (uncertainty: c·e^−s)"
-        } else {
-            ""
-        }
-    });
+    let balance = match outcome.fit.history.first() {
+        Some(e) if e.log_variances.is_some() => format!(", {balance} balancing (weights c·e^(−s))"),
+        _ => format!(", {balance} balancing"),
+    };
     let title = format!(
         "{}: trunk {}-{}, heads {}{}",
         data.name,
