@@ -726,3 +726,34 @@ fn binary_and_regression_models_round_trip_with_mc_dropout() {
     assert!(mc["mean_std"].as_f64().unwrap() > 0.0);
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn multi_task_training_refuses_save_and_mc_samples_rather_than_ignoring_them() {
+    assert_usage_error(
+        &[
+            "train",
+            "--data",
+            "penguins",
+            "--task",
+            "species:classes",
+            "--save",
+            "m.safetensors",
+        ],
+        "--save: model files hold single-task networks",
+    );
+    assert_usage_error(
+        &[
+            "train",
+            "--data",
+            "penguins",
+            "--task",
+            "species:classes",
+            "--dropout",
+            "0.2",
+            "--mc-samples",
+            "5",
+        ],
+        "--mc-samples",
+    );
+    assert!(!Path::new("m.safetensors").exists());
+}
