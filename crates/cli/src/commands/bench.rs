@@ -75,7 +75,7 @@ fn median(values: &[f64]) -> f64 {
 
 /// Runs `nabla bench`.
 pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
-    if args.repeats == 0 || !(args.seconds > 0.0) {
+    if args.repeats == 0 || args.seconds.is_nan() || args.seconds <= 0.0 {
         bail!("--repeats and --seconds must be positive");
     }
     if let Some(threads) = args.threads {

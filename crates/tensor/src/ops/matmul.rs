@@ -48,7 +48,7 @@ impl<'a, T> MatRef<'a, T> {
     }
 }
 
-/// `dst (m×n, row-major) = [dst +] lhs (m×k) · rhs (k×n)`.
+/// `dst (m×n, row-major) = [dst +] lhs (m×k) · rhs (k×n)`, threaded when large.
 pub(crate) fn gemm<T: Float>(
     m: usize,
     n: usize,
@@ -57,6 +57,21 @@ pub(crate) fn gemm<T: Float>(
     rhs: MatRef<'_, T>,
     dst: &mut [T],
     accumulate: bool,
+) {
+    gemm_on(m, n, k, lhs, rhs, dst, accumulate, true);
+}
+
+/// [`gemm`], threaded only when `may_thread` and the product is large.
+#[allow(clippy::too_many_arguments)]
+fn gemm_on<T: Float>(
+    m: usize,
+    n: usize,
+    k: usize,
+    lhs: MatRef<'_, T>,
+    rhs: MatRef<'_, T>,
+    dst: &mut [T],
+    accumulate: bool,
+    may_thread: bool,
 ) {
     debug_assert!(dst.len() >= m * n);
     if m == 0 || n == 0 {
@@ -70,7 +85,7 @@ pub(crate) fn gemm<T: Float>(
     }
     debug_assert!(lhs.data.len() > (m - 1) * lhs.row_stride + (k - 1) * lhs.col_stride);
     debug_assert!(rhs.data.len() > (k - 1) * rhs.row_stride + (n - 1) * rhs.col_stride);
-    let parallelism = if m * n * k >= PARALLEL_WORK {
+    let parallelism = if may_thread && m * n * k >= PARALLEL_WORK {
         gemm::Parallelism::Rayon(0)
     } else {
         gemm::Parallelism::None
@@ -304,34 +319,35 @@ pub(crate) fn linear_backward<T: Float>(
     let (outputs, inputs) = (weight.shape()[0], weight.shape()[1]);
     let rows = x.numel() / inputs.max(1);
     let g = grad.data();
-    let grad_x = wanted.lhs.then(|| {
+    // With several threads, the two products run side by side, each on one thread: at small
+    // batches that beats splitting each product.
+    let side_by_side = wanted.lhs
+        && wanted.rhs
+        && rayon::current_num_threads() > 1
+        && rows * inputs * outputs >= PARALLEL_WORK;
+    let input_grad = |may_thread: bool| {
         let mut out = vec![T::zero(); x.numel()];
         let w = MatRef::rows(weight.data(), inputs);
-        gemm(
-            rows,
-            inputs,
-            outputs,
-            MatRef::rows(g, outputs),
-            w,
-            &mut out,
-            false,
-        );
+        let gr = MatRef::rows(g, outputs);
+        gemm_on(rows, inputs, outputs, gr, w, &mut out, false, may_thread);
         Tensor::from_parts(out, x.shape())
-    });
-    let grad_w = wanted.rhs.then(|| {
+    };
+    let weight_grad = |may_thread: bool| {
         let mut out = vec![T::zero(); weight.numel()];
         let xs = MatRef::rows(x.data(), inputs);
-        gemm(
-            outputs,
-            inputs,
-            rows,
-            MatRef::transposed(g, outputs),
-            xs,
-            &mut out,
-            false,
-        );
+        let gt = MatRef::transposed(g, outputs);
+        gemm_on(outputs, inputs, rows, gt, xs, &mut out, false, may_thread);
         Tensor::from_parts(out, weight.shape())
-    });
+    };
+    let (grad_x, grad_w) = if side_by_side {
+        let (gx, gw) = rayon::join(|| input_grad(false), || weight_grad(false));
+        (Some(gx), Some(gw))
+    } else {
+        (
+            wanted.lhs.then(|| input_grad(true)),
+            wanted.rhs.then(|| weight_grad(true)),
+        )
+    };
     let grad_b = has_bias.then(|| {
         let mut sums = vec![T::zero(); outputs];
         for row in g.chunks_exact(outputs) {
