@@ -745,6 +745,42 @@ fn tensor_faults_are_named() {
 }
 
 #[test]
+fn a_sequential_saved_as_an_attribute_loads_through_its_prefix() {
+    // `self.net = nn.Sequential(...)` saves `net.0.weight`, `net.0.bias`, ...
+    let m = base();
+    let prefixed = with_tensors(|t| {
+        for x in t.iter_mut() {
+            x.0 = format!("net.{}", x.0);
+        }
+    });
+    assert_eq!(Model::from_bytes("prefixed", &prefixed).unwrap(), m);
+    let deeper = with_tensors(|t| {
+        for x in t.iter_mut() {
+            x.0 = format!("model.mlp.{}", x.0);
+        }
+    });
+    assert_eq!(Model::from_bytes("deeper", &deeper).unwrap(), m);
+    // Two different prefixes, or a prefix not ending at a '.', are not guessed at.
+    let mixed = with_tensors(|t| {
+        for (i, x) in t.iter_mut().enumerate() {
+            x.0 = format!("{}.{}", if i == 0 { "a" } else { "b" }, x.0);
+        }
+    });
+    let (problem, _) = load_err(&mixed);
+    assert!(matches!(problem, ModelFileProblem::UnexpectedTensor { .. }));
+    let glued = with_tensors(|t| {
+        for x in t.iter_mut() {
+            x.0 = format!("x{}", x.0);
+        }
+    });
+    let (problem, text) = load_err(&glued);
+    assert!(
+        matches!(problem, ModelFileProblem::UnexpectedTensor { .. }),
+        "{text}"
+    );
+}
+
+#[test]
 fn truncation_at_every_length_and_byte_flips_never_panic() {
     let models = [
         base(),

@@ -129,7 +129,11 @@ impl Network {
         }
         let mut present = file.names();
         present.sort_unstable();
-        if let Some(name) = present.iter().find(|n| !shapes.contains_key(**n)) {
+        let prefix = common_prefix(&present, &shapes);
+        if let Some(name) = present
+            .iter()
+            .find(|n| !shapes.contains_key(&n[prefix.len()..]))
+        {
             return Err(ModelFileProblem::UnexpectedTensor {
                 name: name.to_string(),
                 expected,
@@ -137,12 +141,12 @@ impl Network {
         }
         let mut views: Vec<(String, TensorView<'_>)> = Vec::with_capacity(expected.len());
         for name in &expected {
-            let view = file
-                .tensor(name)
-                .map_err(|_| ModelFileProblem::MissingTensor {
+            let view = file.tensor(&format!("{prefix}{name}")).map_err(|_| {
+                ModelFileProblem::MissingTensor {
                     name: name.clone(),
                     expected: expected.clone(),
-                })?;
+                }
+            })?;
             if view.dtype() != Dtype::F32 && view.dtype() != Dtype::F64 {
                 return Err(ModelFileProblem::Dtype {
                     name: name.clone(),
@@ -174,6 +178,30 @@ impl Network {
         } else {
             build::<f64, 8>(&views, activation, dropout, f64::from_le_bytes).map(Network::F64)
         }
+    }
+}
+
+/// The prefix every tensor name shares before a state_dict name the architecture expects, such as
+/// `net.` when the `nn.Sequential` was an attribute `net` of the module saved; empty when the
+/// names are the bare ones (or do not share one prefix, which the caller then reports).
+fn common_prefix(present: &[&str], expected: &HashMap<String, Vec<usize>>) -> String {
+    fn prefix_of<'a>(name: &'a str, expected: &HashMap<String, Vec<usize>>) -> Option<&'a str> {
+        expected.keys().find_map(|e| {
+            name.strip_suffix(e.as_str())
+                .filter(|p| p.is_empty() || p.ends_with('.'))
+        })
+    }
+    let Some(first) = present.first().and_then(|n| prefix_of(n, expected)) else {
+        return String::new();
+    };
+    let shared = present.iter().all(|n| {
+        n.strip_prefix(first)
+            .is_some_and(|rest| expected.contains_key(rest))
+    });
+    if shared {
+        first.to_string()
+    } else {
+        String::new()
     }
 }
 
