@@ -423,3 +423,161 @@ fn bad_weights_are_errors() {
     c.weights = vec![1.0, 1.0, 1.0];
     assert!(fit_multitask(&mut model, &data, None, &c, &mut |_| {}).is_err());
 }
+
+/// Two full-batch SGD steps under every balancing method against PyTorch
+/// (`tools/oracles/torch/multitask.py`): the task losses, the balanced loss, the task weights
+/// (and learned log-variances) after each step, and every weight after both steps.
+#[test]
+fn two_sgd_steps_match_pytorch_under_every_balance() {
+    use nabla_nn::layers::{Linear, Mlp};
+    use serde_json::Value;
+
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/multitask_steps.json"
+    ))
+    .unwrap();
+    let fx: Value = serde_json::from_str(&text).unwrap();
+    let floats = |v: &Value| -> Vec<f64> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_f64().unwrap())
+            .collect()
+    };
+    let matrix =
+        |v: &Value| -> Vec<f64> { v.as_array().unwrap().iter().flat_map(floats).collect() };
+    let layers = |v: &Value| -> Vec<Linear<f64>> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|l| {
+                let w = &l["weight"];
+                let (o, i) = (w.as_array().unwrap().len(), w[0].as_array().unwrap().len());
+                Linear::from_parts(
+                    Tensor::from_vec(matrix(w), &[o, i]).unwrap(),
+                    Tensor::from_vec(floats(&l["bias"]), &[o]).unwrap(),
+                )
+                .unwrap()
+            })
+            .collect()
+    };
+    let mlp = |v: &Value| Mlp::from_layers(layers(v), Activation::Tanh, 0.0).unwrap();
+    let x = matrix(&fx["x"]);
+    let label = |t: &str| -> Vec<Option<f64>> {
+        fx["labels"][t]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(Value::as_f64)
+            .collect()
+    };
+    let as_labels = |v: Vec<Option<f64>>| v.iter().map(|l| l.map(|l| l as usize)).collect();
+    let targets = vec![
+        Target::classes("a", names(&["0", "1", "2"]), as_labels(label("a"))).unwrap(),
+        Target::binary("b", ["0".into(), "1".into()], as_labels(label("b"))).unwrap(),
+        Target::regression("c", label("c")).unwrap(),
+    ];
+    let ds = Dataset::new("fixture", names(&["x0", "x1", "x2"]), x, targets).unwrap();
+    let objective = |t: &str| match t {
+        "a" => Objective::Classes { classes: 3 },
+        "b" => Objective::Binary,
+        _ => Objective::Regression {
+            mean: 0.0,
+            std: 1.0,
+        },
+    };
+    let close = |a: f64, b: f64, what: &str| {
+        assert!(
+            (a - b).abs() <= 1e-12 * b.abs().max(1.0),
+            "{what}: nabla {a}, PyTorch {b}"
+        );
+    };
+    for case in fx["cases"].as_array().unwrap() {
+        let name = case["name"].as_str().unwrap();
+        let task_names: Vec<&str> = case["tasks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t.as_str().unwrap())
+            .collect();
+        let tasks: Vec<Task> = task_names
+            .iter()
+            .map(|t| Task::new(*t, objective(t)))
+            .collect();
+        let heads = task_names.iter().map(|t| mlp(&fx["heads"][*t])).collect();
+        let mut model =
+            MultiTaskModel::from_parts(mlp(&fx["trunk"]), heads, tasks.clone()).unwrap();
+        let data = MultiTaskData::<f64>::new(&ds, &tasks).unwrap();
+        let config = MultiTaskTrainConfig {
+            train: TrainConfig {
+                epochs: 2,
+                batch_size: 12,
+                optimizer: OptimizerConfig::from_name("sgd", &[("lr", HyperValue::Number(0.1))])
+                    .unwrap(),
+                ..TrainConfig::default()
+            },
+            balance: Balance::parse(name).unwrap(),
+            weights: if case["weights"].is_null() {
+                vec![]
+            } else {
+                floats(&case["weights"])
+            },
+        };
+        // The losses each step starts from, recorded through the epoch reports' training
+        // metrics of the step before (and the fixture's first losses from the initial model).
+        let initial = data.metrics(&model.predict(data.x()).unwrap()).unwrap();
+        let report = fit_multitask(&mut model, &data, None, &config, &mut |_| {}).unwrap();
+        let losses = case["losses"].as_array().unwrap();
+        for (t, m) in initial.iter().enumerate() {
+            close(
+                m.unwrap().loss,
+                losses[0][t].as_f64().unwrap(),
+                &format!("{name} L_{t} step 1"),
+            );
+        }
+        for (t, m) in report.history[0].train.iter().enumerate() {
+            close(
+                m.unwrap().loss,
+                losses[1][t].as_f64().unwrap(),
+                &format!("{name} L_{t} step 2"),
+            );
+        }
+        for (step, epoch) in report.history.iter().enumerate() {
+            close(
+                epoch.loss,
+                case["balanced"][step].as_f64().unwrap(),
+                &format!("{name} balanced loss, step {}", step + 1),
+            );
+            for (w, e) in epoch
+                .weights
+                .iter()
+                .zip(floats(&case["task_weights"][step]))
+            {
+                close(*w, e, &format!("{name} task weight, step {}", step + 1));
+            }
+            if name == "uncertainty" {
+                let s = epoch.log_variances.as_ref().unwrap();
+                for (a, e) in s.iter().zip(floats(&case["log_variances"][step])) {
+                    close(*a, e, &format!("{name} log variance, step {}", step + 1));
+                }
+            }
+        }
+        let expected = MultiTaskModel::from_parts(
+            mlp(&case["trunk"]),
+            task_names.iter().map(|t| mlp(&case["heads"][*t])).collect(),
+            tasks,
+        )
+        .unwrap();
+        for ((a, e), n) in model
+            .parameters()
+            .iter()
+            .zip(expected.parameters())
+            .zip(model.parameter_names())
+        {
+            for (x, y) in a.data().iter().zip(e.data()) {
+                close(*x, *y, &format!("{name} {n}"));
+            }
+        }
+    }
+}

@@ -199,6 +199,45 @@ impl<T: Float> MultiTaskModel<T> {
         })
     }
 
+    /// A network from given parts: the trunk (every layer of it is followed by the trunk's
+    /// activation and dropout in [`Self::forward_t`]) and one head per task.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] when the number of heads differs from the number of tasks, a
+    /// head's inputs differ from the trunk's outputs, or a head's outputs differ from its task's
+    /// [`Objective::outputs`]; [`Error::DuplicateColumn`] when two tasks share a name.
+    pub fn from_parts(trunk: Mlp<T>, heads: Vec<Mlp<T>>, tasks: Vec<Task>) -> Result<Self> {
+        let invalid = |value: usize, reason| Error::InvalidParameter {
+            name: "heads",
+            value: value as f64,
+            reason,
+        };
+        if heads.len() != tasks.len() || tasks.is_empty() {
+            return Err(invalid(heads.len(), "give one head per task"));
+        }
+        let z = *trunk.widths().last().unwrap_or(&0);
+        for (i, (head, task)) in heads.iter().zip(&tasks).enumerate() {
+            let widths = head.widths();
+            if widths[0] != z {
+                return Err(invalid(i, "a head's inputs must equal the trunk's outputs"));
+            }
+            if widths.last() != Some(&task.objective.outputs()) {
+                return Err(invalid(i, "a head's outputs must fit its task"));
+            }
+            if tasks[..i].iter().any(|u| u.name == task.name) {
+                return Err(Error::DuplicateColumn {
+                    source_name: "tasks".to_string(),
+                    column: task.name.clone(),
+                });
+            }
+        }
+        Ok(Self {
+            trunk,
+            heads,
+            tasks,
+        })
+    }
+
     /// The tasks, in head order.
     pub fn tasks(&self) -> &[Task] {
         &self.tasks
@@ -393,6 +432,30 @@ mod tests {
         let single = MultiTaskModel::<f64>::new(&one, 9).unwrap();
         assert_eq!(multi.trunk(), single.trunk());
         assert_eq!(multi.heads()[0], single.heads()[0]);
+    }
+
+    #[test]
+    fn from_parts_checks_the_heads() {
+        let model = MultiTaskModel::<f64>::new(&config(), 1).unwrap();
+        let rebuilt = MultiTaskModel::from_parts(
+            model.trunk().clone(),
+            model.heads().to_vec(),
+            model.tasks().to_vec(),
+        )
+        .unwrap();
+        assert_eq!(rebuilt, model);
+        let one_head = model.heads()[..1].to_vec();
+        assert!(MultiTaskModel::from_parts(
+            model.trunk().clone(),
+            one_head,
+            model.tasks().to_vec()
+        )
+        .is_err());
+        let swapped = vec![model.heads()[1].clone(), model.heads()[0].clone()];
+        assert!(
+            MultiTaskModel::from_parts(model.trunk().clone(), swapped, model.tasks().to_vec())
+                .is_err()
+        );
     }
 
     #[test]
