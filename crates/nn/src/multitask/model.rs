@@ -238,6 +238,26 @@ impl<T: Float> MultiTaskModel<T> {
         })
     }
 
+    /// Task `t`'s whole path as one plain [`Mlp`]: the trunk's layers, then head t's. Since the
+    /// trunk's last layer is followed by the activation and a head starts with a linear layer,
+    /// this is an ordinary MLP `[inputs, shared…, head…, outputs_t]` with the same outputs as
+    /// head t of [`Self::predict`] (e.g. to save or inspect one task's network on its own).
+    ///
+    /// # Panics
+    /// When `t` is not a task index.
+    #[track_caller]
+    pub fn task_network(&self, t: usize) -> Mlp<T> {
+        let layers = self
+            .trunk
+            .layers()
+            .iter()
+            .chain(self.heads[t].layers())
+            .cloned()
+            .collect();
+        Mlp::from_layers(layers, self.trunk.activation(), self.trunk.dropout().p())
+            .expect("the trunk's outputs feed every head")
+    }
+
     /// The tasks, in head order.
     pub fn tasks(&self) -> &[Task] {
         &self.tasks
@@ -456,6 +476,18 @@ mod tests {
             MultiTaskModel::from_parts(model.trunk().clone(), swapped, model.tasks().to_vec())
                 .is_err()
         );
+    }
+
+    #[test]
+    fn a_task_network_predicts_as_its_head() {
+        let model = MultiTaskModel::<f64>::new(&config(), 5).unwrap();
+        let x = Tensor::from_vec(vec![0.3, -1.1, 0.8, 2.0], &[2, 2]).unwrap();
+        let outs = model.predict(&x).unwrap();
+        for t in 0..2 {
+            let net = model.task_network(t);
+            assert_eq!(net.widths()[..3], [2, 5, 4]);
+            assert_eq!(net.predict(&x).unwrap(), outs[t]);
+        }
     }
 
     #[test]
