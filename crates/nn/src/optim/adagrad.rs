@@ -14,6 +14,7 @@
 
 use nabla_tensor::Float;
 
+use super::fma::fma_dispatch;
 use super::{finite, non_negative, Optimizer, ParamLayout};
 use crate::Result;
 
@@ -139,22 +140,9 @@ struct Constants<T> {
     eps: T,
 }
 
-/// Updates one parameter slice, compiled with FMA instructions where the CPU has them (the
-/// fused multiply-adds are exactly rounded either way, so results do not depend on the CPU).
-fn update<T: Float>(k: &Constants<T>, p: &mut [T], g: &[T], sum: &mut [T]) {
-    #[cfg(target_arch = "x86_64")]
-    if std::is_x86_feature_detected!("fma") && std::is_x86_feature_detected!("avx2") {
-        // SAFETY: the CPU supports the features `update_fma` is compiled for.
-        unsafe { update_fma(k, p, g, sum) };
-        return;
-    }
-    update_portable(k, p, g, sum);
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma")]
-unsafe fn update_fma<T: Float>(k: &Constants<T>, p: &mut [T], g: &[T], sum: &mut [T]) {
-    update_portable(k, p, g, sum);
+fma_dispatch! {
+    /// Updates one parameter slice (FMA-compiled where the CPU has it: see `optim/fma.rs`).
+    fn update<T: Float>(k: &Constants<T>, p: &mut [T], g: &[T], sum: &mut [T]) => update_portable
 }
 
 /// PyTorch's single-tensor Adagrad, element by element.

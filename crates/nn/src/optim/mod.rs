@@ -35,6 +35,7 @@ mod adagrad;
 mod adam;
 mod clip;
 mod config;
+mod fma;
 mod nadam;
 mod radam;
 mod rmsprop;

@@ -13,6 +13,7 @@
 
 use nabla_tensor::Float;
 
+use super::fma::fma_dispatch;
 use super::{finite, lerp, non_negative, Optimizer, ParamLayout};
 use crate::Result;
 
@@ -184,22 +185,9 @@ struct State<'a, T> {
     buffer: &'a mut [T],
 }
 
-/// Updates one parameter slice, compiled with FMA instructions where the CPU has them (the
-/// fused multiply-adds are exactly rounded either way, so results do not depend on the CPU).
-fn update<T: Float>(k: &Constants<T>, p: &mut [T], g: &[T], state: State<'_, T>) {
-    #[cfg(target_arch = "x86_64")]
-    if std::is_x86_feature_detected!("fma") && std::is_x86_feature_detected!("avx2") {
-        // SAFETY: the CPU supports the features `update_fma` is compiled for.
-        unsafe { update_fma(k, p, g, state) };
-        return;
-    }
-    update_portable(k, p, g, state);
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma")]
-unsafe fn update_fma<T: Float>(k: &Constants<T>, p: &mut [T], g: &[T], state: State<'_, T>) {
-    update_portable(k, p, g, state);
+fma_dispatch! {
+    /// Updates one parameter slice (FMA-compiled where the CPU has it: see `optim/fma.rs`).
+    fn update<T: Float>(k: &Constants<T>, p: &mut [T], g: &[T], state: State<'_, T>) => update_portable
 }
 
 /// PyTorch's single-tensor RMSprop, element by element.
