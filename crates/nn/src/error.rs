@@ -56,7 +56,9 @@ pub enum Error {
         known: &'static str,
     },
     /// A hyperparameter key that the optimizer does not take.
-    #[error("hyperparameter '{key}' does not apply to optimizer '{optimizer}' (it takes: {accepted})")]
+    #[error(
+        "hyperparameter '{key}' does not apply to optimizer '{optimizer}' (it takes: {accepted})"
+    )]
     UnknownHyperparameter {
         /// The optimizer's name.
         optimizer: &'static str,
@@ -223,7 +225,9 @@ pub enum Error {
         found: Vec<String>,
     },
     /// A split that would leave a part without samples.
-    #[error("splitting {n_samples} samples leaves the {part} part empty; change the split fractions")]
+    #[error(
+        "splitting {n_samples} samples leaves the {part} part empty; change the split fractions"
+    )]
     EmptySplit {
         /// "train", "validation" or "test".
         part: &'static str,

@@ -68,7 +68,10 @@ where
     F: for<'t> Fn(&'t Tape<f64>, &[Var<'t, f64>]) -> Result<Var<'t, f64>>,
 {
     let report = check_gradients(f, inputs, STEP).unwrap();
-    assert!(report.passes(ATOL, RTOL), "{report:?} for inputs {inputs:?}");
+    assert!(
+        report.passes(ATOL, RTOL),
+        "{report:?} for inputs {inputs:?}"
+    );
 }
 
 /// Reduces any value to a scalar with distinct weights per element, so every element's

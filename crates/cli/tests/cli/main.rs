@@ -2,10 +2,10 @@
 //! One module per command.
 
 mod activation;
-mod optimize;
 mod backprop;
 mod model;
 mod multitask;
+mod optimize;
 mod regress;
-mod util;
 mod train;
+mod util;

@@ -35,16 +35,25 @@ pub fn nabla_json(args: &[&str]) -> serde_json::Value {
 /// Asserts that `nabla args` exits with status 2 and an stderr line containing `needle`.
 pub fn assert_usage_error(args: &[&str], needle: &str) {
     let run = nabla(args);
-    assert_eq!(run.status, 2, "nabla {args:?}: expected exit 2, stderr: {}", run.stderr);
+    assert_eq!(
+        run.status, 2,
+        "nabla {args:?}: expected exit 2, stderr: {}",
+        run.stderr
+    );
     assert!(
         run.stderr.contains(needle),
         "nabla {args:?}: stderr lacks {needle:?}: {}",
         run.stderr
     );
-    assert!(!run.stderr.contains("panicked"), "nabla {args:?} panicked: {}", run.stderr);
+    assert!(
+        !run.stderr.contains("panicked"),
+        "nabla {args:?} panicked: {}",
+        run.stderr
+    );
 }
 
 /// Relative closeness with an absolute floor for values near zero.
 pub fn close(actual: f64, expected: f64, rel: f64) -> bool {
-    (actual - expected).abs() <= rel * expected.abs().max(1e-300) || (actual - expected).abs() < 1e-300
+    (actual - expected).abs() <= rel * expected.abs().max(1e-300)
+        || (actual - expected).abs() < 1e-300
 }

@@ -137,7 +137,15 @@ pub fn fit<T: Float>(
         for (b, indices) in batches.iter().enumerate() {
             let xb = x.index_select(0, indices)?;
             let yb = y.index_select(0, indices)?;
-            let loss = train_step(model, optimizer.as_mut(), objective, xb, yb, config.clip_norm, &mut rng)?;
+            let loss = train_step(
+                model,
+                optimizer.as_mut(),
+                objective,
+                xb,
+                yb,
+                config.clip_norm,
+                &mut rng,
+            )?;
             if !loss.is_finite() {
                 return Err(Error::Diverged {
                     epoch,
