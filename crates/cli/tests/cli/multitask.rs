@@ -486,3 +486,32 @@ fn mtl_compare_markdown_and_text_tables() {
     assert_usage_error(&["mtl-compare", "--seeds", "0"], "--seeds");
     assert_usage_error(&["mtl-compare", "--task", "beak:regression"], "beak");
 }
+
+#[test]
+fn mtl_compare_plot_draws_every_task() {
+    let dir = temp_dir("cmp-plot");
+    let svg = dir.join("spread.svg");
+    let run = nabla(&[
+        "mtl-compare",
+        "--seeds",
+        "2",
+        "--epochs",
+        "2",
+        "--quiet",
+        "--plot",
+        svg.to_str().unwrap(),
+    ]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let text = std::fs::read_to_string(&svg).unwrap();
+    for needle in [
+        "species (classes)",
+        "body_mass_g (regression)",
+        "pcgrad",
+        "single",
+    ] {
+        assert!(text.contains(needle), "{needle}");
+    }
+    // A bad extension is refused before any training.
+    assert_usage_error(&["mtl-compare", "--plot", "spread.gif"], "--plot");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -6,7 +6,7 @@
 //!                   [--shared 32] [--head 16] [--balance fixed,uncertainty,gradnorm,pcgrad]
 //!                   [--seeds 5] [--first-seed 0] [--epochs 60] [--batch 32] [--optimizer adam]
 //!                   [--lr 0.01] [--activation relu] [--test-fraction 0.25]
-//!                   [--format text|json|markdown]
+//!                   [--plot FILE.png|svg] [--format text|json|markdown]
 //! ```
 //!
 //! For every seed s (`first-seed`, `first-seed + 1`, …): the data are split with seed s and
@@ -19,6 +19,7 @@
 //! setup's parameter count (for the single-task setup, the sum over its networks).
 //! Omitted `--task`: every target of an embedded data set, with its own kind.
 
+mod picture;
 mod table;
 
 use std::time::Instant;
@@ -88,6 +89,9 @@ pub struct MtlCompareArgs {
     /// The element type to train in.
     #[arg(long, value_enum, default_value_t = Dtype::F32)]
     pub dtype: Dtype,
+    /// Draw every setup's test metric per task (each seed, mean ± std) to this PNG or SVG file.
+    #[arg(long, value_name = "FILE.png|svg")]
+    pub plot: Option<std::path::PathBuf>,
     #[command(flatten)]
     pub common: CommonArgs,
 }
@@ -132,10 +136,16 @@ pub struct Comparison {
 
 /// Runs `nabla mtl-compare`.
 pub fn run(args: &MtlCompareArgs) -> anyhow::Result<()> {
+    if let Some(path) = &args.plot {
+        crate::plot::ImageFormat::from_path(path, "--plot")?;
+    }
     let comparison = match args.dtype {
         Dtype::F32 => compare::<f32>(args)?,
         Dtype::F64 => compare::<f64>(args)?,
     };
+    if let Some(path) = &args.plot {
+        picture::save(path, &comparison)?;
+    }
     table::print(args, &comparison)
 }
 

@@ -29,7 +29,7 @@ pub fn mean_std(values: &[f64]) -> (f64, Option<f64>) {
 }
 
 /// The metric a task is judged by.
-fn headline(kind: &str, m: &Metrics) -> f64 {
+pub fn headline(kind: &str, m: &Metrics) -> f64 {
     if kind == "regression" {
         m.r_squared.unwrap_or(f64::NAN)
     } else {
