@@ -515,3 +515,34 @@ fn mtl_compare_plot_draws_every_task() {
     assert_usage_error(&["mtl-compare", "--plot", "spread.gif"], "--plot");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn text_output_shows_every_task_per_epoch() {
+    let mut args = vec!["train", "--data", "penguins"];
+    args.extend(PENGUIN_TASKS);
+    args.extend([
+        "--shared",
+        "8",
+        "--head",
+        "4",
+        "--epochs",
+        "3",
+        "--validation-fraction",
+        "0.2",
+        "--quiet",
+    ]);
+    let run = nabla(&args);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("species (train/val)"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("body_mass_g      regression"),
+        "{}",
+        run.stdout
+    );
+    let epoch_lines = run
+        .stdout
+        .lines()
+        .filter(|l| l.trim_start().starts_with(['1', '2', '3']) && l.contains("acc "))
+        .count();
+    assert_eq!(epoch_lines, 3, "{}", run.stdout);
+}

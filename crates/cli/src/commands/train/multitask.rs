@@ -536,7 +536,12 @@ fn to_text(
     );
     let _ = write!(s, "\n{:>6}  {:>9}", "epoch", "loss");
     for t in &data.tasks {
-        let _ = write!(s, "  {:>22}", format!("{} (train)", t.name));
+        let parts = if data.split.validation.is_some() {
+            "train/val"
+        } else {
+            "train"
+        };
+        let _ = write!(s, "  {:>22}", format!("{} ({parts})", t.name));
     }
     let _ = writeln!(s, "  weights");
     let shown = outcome.fit.history.len();
@@ -545,8 +550,8 @@ fn to_text(
             continue;
         }
         let _ = write!(s, "{:>6}  {:>9.4}", e.epoch, e.loss);
-        for m in &e.train {
-            let short = match m {
+        for (t, m) in e.train.iter().enumerate() {
+            let mut cell = match m {
                 None => "-".to_string(),
                 Some(m) => match (m.accuracy, m.r_squared) {
                     (Some(a), _) => format!("acc {a:.4}"),
@@ -554,7 +559,11 @@ fn to_text(
                     _ => format!("loss {:.4}", m.loss),
                 },
             };
-            let _ = write!(s, "  {short:>22}");
+            if let Some(v) = &e.validation {
+                let value = v[t].and_then(|m| m.accuracy.or(m.r_squared));
+                cell.push_str(&value.map_or("/-".to_string(), |x| format!("/{x:.4}")));
+            }
+            let _ = write!(s, "  {cell:>22}");
         }
         let w: Vec<String> = e.weights.iter().map(|w| format!("{w:.3}")).collect();
         let _ = writeln!(s, "  {}", w.join(" "));
