@@ -483,10 +483,10 @@ mod tests {
         let model = MultiTaskModel::<f64>::new(&config(), 5).unwrap();
         let x = Tensor::from_vec(vec![0.3, -1.1, 0.8, 2.0], &[2, 2]).unwrap();
         let outs = model.predict(&x).unwrap();
-        for t in 0..2 {
+        for (t, out) in outs.iter().enumerate() {
             let net = model.task_network(t);
             assert_eq!(net.widths()[..3], [2, 5, 4]);
-            assert_eq!(net.predict(&x).unwrap(), outs[t]);
+            assert_eq!(&net.predict(&x).unwrap(), out);
         }
     }
 
