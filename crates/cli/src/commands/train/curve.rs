@@ -7,7 +7,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::{Outcome, Prepared};
-use crate::plot::{self, DrawResult, Figure};
+use crate::plot::{self, epoch_panel, DrawResult, Figure, Series};
 
 struct Curves<'a> {
     title: String,
@@ -15,86 +15,26 @@ struct Curves<'a> {
 }
 
 impl Curves<'_> {
-    fn series(
-        &self,
-        pick: impl Fn(&nabla_nn::train::Metrics) -> Option<f64>,
-    ) -> [Vec<(f64, f64)>; 2] {
+    fn series(&self, pick: impl Fn(&nabla_nn::train::Metrics) -> Option<f64>) -> [Series; 2] {
         let h = &self.outcome.fit.history;
+        let train = h
+            .iter()
+            .filter_map(|e| pick(&e.train).map(|v| (e.epoch as f64, v)))
+            .collect();
+        let validation = h
+            .iter()
+            .filter_map(|e| {
+                e.validation
+                    .as_ref()
+                    .and_then(&pick)
+                    .map(|v| (e.epoch as f64, v))
+            })
+            .collect();
         [
-            h.iter()
-                .filter_map(|e| pick(&e.train).map(|v| (e.epoch as f64, v)))
-                .collect(),
-            h.iter()
-                .filter_map(|e| {
-                    e.validation
-                        .as_ref()
-                        .and_then(&pick)
-                        .map(|v| (e.epoch as f64, v))
-                })
-                .collect(),
+            ("train".to_string(), train),
+            ("validation".to_string(), validation),
         ]
     }
-}
-
-fn panel<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    caption: &str,
-    y_label: &str,
-    series: &[Vec<(f64, f64)>; 2],
-    epochs: f64,
-) -> DrawResult
-where
-    DB::ErrorType: 'static,
-{
-    let values: Vec<f64> = series
-        .iter()
-        .flatten()
-        .map(|p| p.1)
-        .filter(|v| v.is_finite())
-        .collect();
-    let (lo, hi) = values
-        .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &v| {
-            (l.min(v), h.max(v))
-        });
-    let (lo, hi) = if lo.is_finite() { (lo, hi) } else { (0.0, 1.0) };
-    let pad = ((hi - lo) * 0.05).max(1e-9);
-    let mut chart = ChartBuilder::on(area)
-        .caption(caption, (plot::FONT, 20))
-        .margin(10)
-        .x_label_area_size(40)
-        .y_label_area_size(60)
-        .build_cartesian_2d(1.0..epochs.max(2.0), (lo - pad)..(hi + pad))?;
-    chart
-        .configure_mesh()
-        .x_desc("epoch")
-        .x_label_formatter(&|x| format!("{}", x.round() as i64))
-        .y_desc(y_label)
-        .label_style((plot::FONT, 14))
-        .axis_desc_style((plot::FONT, 16))
-        .draw()?;
-    for (i, (points, name)) in series.iter().zip(["train", "validation"]).enumerate() {
-        if points.is_empty() {
-            continue;
-        }
-        let color = plot::color(i);
-        chart
-            .draw_series(LineSeries::new(
-                points.iter().copied(),
-                color.stroke_width(2),
-            ))?
-            .label(name)
-            .legend(move |(x, y)| {
-                PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2))
-            });
-    }
-    chart
-        .configure_series_labels()
-        .label_font((plot::FONT, 14))
-        .background_style(WHITE.mix(0.8))
-        .border_style(BLACK)
-        .draw()?;
-    Ok(())
 }
 
 impl Figure for Curves<'_> {
@@ -106,12 +46,13 @@ impl Figure for Curves<'_> {
         let root = root.titled(&self.title, (plot::FONT, 22))?;
         let (left, right) = root.split_horizontally(root.dim_in_pixel().0 / 2);
         let epochs = self.outcome.fit.history.len() as f64;
-        panel(
+        epoch_panel(
             &left,
             "loss",
             "loss",
             &self.series(|m| Some(m.loss)),
             epochs,
+            SeriesLabelPosition::UpperRight,
         )?;
         let classification = self.outcome.test.accuracy.is_some();
         let (name, pick): (&str, fn(&nabla_nn::train::Metrics) -> Option<f64>) = if classification {
@@ -119,7 +60,8 @@ impl Figure for Curves<'_> {
         } else {
             ("R²", |m| m.r_squared)
         };
-        panel(&right, name, name, &self.series(pick), epochs)?;
+        let legend = SeriesLabelPosition::LowerRight;
+        epoch_panel(&right, name, name, &self.series(pick), epochs, legend)?;
         Ok(())
     }
 }

@@ -8,7 +8,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::{MultiOutcome, TaskData};
-use crate::plot::{self, DrawResult, Figure};
+use crate::plot::{self, epoch_panel, DrawResult, Figure, Series};
 use nabla_nn::multitask::MultiTaskConfig;
 use nabla_nn::train::Metrics;
 
@@ -16,70 +16,6 @@ struct Curves<'a> {
     title: String,
     data: &'a TaskData,
     outcome: &'a MultiOutcome,
-}
-
-/// A named series of (epoch, value) points.
-type Series = (String, Vec<(f64, f64)>);
-
-fn panel<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    caption: &str,
-    y_label: &str,
-    series: &[Series],
-    epochs: f64,
-) -> DrawResult
-where
-    DB::ErrorType: 'static,
-{
-    let values: Vec<f64> = series
-        .iter()
-        .flat_map(|s| s.1.iter().map(|p| p.1))
-        .filter(|v| v.is_finite())
-        .collect();
-    let (lo, hi) = values
-        .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &v| {
-            (l.min(v), h.max(v))
-        });
-    let (lo, hi) = if lo.is_finite() { (lo, hi) } else { (0.0, 1.0) };
-    let pad = ((hi - lo) * 0.05).max(1e-3);
-    let mut chart = ChartBuilder::on(area)
-        .caption(caption, (plot::FONT, 20))
-        .margin(10)
-        .x_label_area_size(40)
-        .y_label_area_size(60)
-        .build_cartesian_2d(1.0..epochs.max(2.0), (lo - pad)..(hi + pad))?;
-    chart
-        .configure_mesh()
-        .x_desc("epoch")
-        .x_label_formatter(&|x| format!("{}", x.round() as i64))
-        .y_desc(y_label)
-        .label_style((plot::FONT, 14))
-        .axis_desc_style((plot::FONT, 16))
-        .draw()?;
-    for (i, (name, points)) in series.iter().enumerate() {
-        if points.is_empty() {
-            continue;
-        }
-        let color = plot::color(i);
-        chart
-            .draw_series(LineSeries::new(
-                points.iter().copied(),
-                color.stroke_width(2),
-            ))?
-            .label(name.as_str())
-            .legend(move |(x, y)| {
-                PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2))
-            });
-    }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerRight)
-        .label_font((plot::FONT, 14))
-        .background_style(WHITE.mix(0.8))
-        .border_style(BLACK)
-        .draw()?;
-    Ok(())
 }
 
 fn headline_metric(m: &Metrics) -> Option<f64> {
@@ -124,7 +60,7 @@ impl Figure for Curves<'_> {
             } else {
                 "R²"
             };
-            panel(
+            epoch_panel(
                 &areas[t],
                 &format!("{} ({})", task.name, super::kind_name(task.objective)),
                 metric,
@@ -133,6 +69,7 @@ impl Figure for Curves<'_> {
                     ("validation".to_string(), validation),
                 ],
                 epochs,
+                SeriesLabelPosition::LowerRight,
             )?;
         }
         let weights: Vec<Series> = tasks
@@ -148,12 +85,13 @@ impl Figure for Curves<'_> {
                 )
             })
             .collect();
-        panel(
+        epoch_panel(
             &areas[tasks.len()],
             "task weights",
             "weight",
             &weights,
             epochs,
+            SeriesLabelPosition::LowerRight,
         )?;
         Ok(())
     }
