@@ -15,7 +15,7 @@
 use nabla_tensor::Float;
 
 use super::fma::fma_dispatch;
-use super::{finite, non_negative, Optimizer, ParamLayout};
+use super::{non_negative_finite, Optimizer, ParamLayout};
 use crate::{Error, Result};
 
 /// Adadelta's hyperparameters; `Default` is PyTorch's (lr 1.0, ρ 0.9, ε 1e-6).
@@ -49,14 +49,11 @@ impl AdadeltaConfig {
     /// [`Error::InvalidParameter`] for a negative or non-finite `lr`, `eps` or `weight_decay`,
     /// or `rho` outside [0, 1].
     pub fn validate(&self) -> Result<()> {
-        for (name, value) in [
+        non_negative_finite(&[
             ("lr", self.lr),
             ("eps", self.eps),
             ("weight_decay", self.weight_decay),
-        ] {
-            non_negative(name, value)?;
-            finite(name, value)?;
-        }
+        ])?;
         if !(0.0..=1.0).contains(&self.rho) {
             return Err(Error::InvalidParameter {
                 name: "rho",

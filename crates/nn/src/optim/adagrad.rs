@@ -15,7 +15,7 @@
 use nabla_tensor::Float;
 
 use super::fma::fma_dispatch;
-use super::{finite, non_negative, Optimizer, ParamLayout};
+use super::{non_negative_finite, Optimizer, ParamLayout};
 use crate::Result;
 
 /// Adagrad's hyperparameters; `Default` is PyTorch's (lr 1e-2, ε 1e-10, the rest 0).
@@ -51,16 +51,13 @@ impl AdagradConfig {
     /// # Errors
     /// [`crate::Error::InvalidParameter`] for any negative or non-finite hyperparameter.
     pub fn validate(&self) -> Result<()> {
-        for (name, value) in [
+        non_negative_finite(&[
             ("lr", self.lr),
             ("lr_decay", self.lr_decay),
             ("weight_decay", self.weight_decay),
             ("initial_accumulator_value", self.initial_accumulator_value),
             ("eps", self.eps),
-        ] {
-            non_negative(name, value)?;
-            finite(name, value)?;
-        }
+        ])?;
         Ok(())
     }
 

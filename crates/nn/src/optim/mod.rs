@@ -173,6 +173,15 @@ pub(crate) fn unit_interval(name: &'static str, value: f64) -> Result<()> {
     }
 }
 
+/// Checks that every `(name, value)` is finite and at least 0, naming the first that is not.
+pub(crate) fn non_negative_finite(values: &[(&'static str, f64)]) -> Result<()> {
+    for &(name, value) in values {
+        non_negative(name, value)?;
+        finite(name, value)?;
+    }
+    Ok(())
+}
+
 /// Checks that a hyperparameter is finite (PyTorch does not, but an infinite learning rate or
 /// decay can only produce NaN).
 pub(crate) fn finite(name: &'static str, value: f64) -> Result<()> {

@@ -15,7 +15,7 @@
 use nabla_tensor::Float;
 
 use super::fma::fma_dispatch;
-use super::{finite, lerp, non_negative, unit_interval, Optimizer, ParamLayout};
+use super::{lerp, non_negative_finite, unit_interval, Optimizer, ParamLayout};
 use crate::Result;
 
 /// RAdam's hyperparameters; `Default` is PyTorch's (lr 1e-3, β = (0.9, 0.999), ε 1e-8).
@@ -52,14 +52,11 @@ impl RAdamConfig {
     /// [`crate::Error::InvalidParameter`] for a negative or non-finite `lr`, `eps` or
     /// `weight_decay`, or a beta outside [0, 1).
     pub fn validate(&self) -> Result<()> {
-        for (name, value) in [
+        non_negative_finite(&[
             ("lr", self.lr),
             ("eps", self.eps),
             ("weight_decay", self.weight_decay),
-        ] {
-            non_negative(name, value)?;
-            finite(name, value)?;
-        }
+        ])?;
         unit_interval("beta1", self.beta1)?;
         unit_interval("beta2", self.beta2)
     }

@@ -14,7 +14,7 @@
 use nabla_tensor::Float;
 
 use super::fma::fma_dispatch;
-use super::{finite, lerp, non_negative, Optimizer, ParamLayout};
+use super::{lerp, non_negative_finite, Optimizer, ParamLayout};
 use crate::Result;
 
 /// RMSprop's hyperparameters; `Default` is PyTorch's (lr 1e-2, α 0.99, ε 1e-8).
@@ -54,16 +54,13 @@ impl RmsPropConfig {
     /// [`crate::Error::InvalidParameter`] for a negative or non-finite `lr`, `alpha`, `eps`,
     /// `weight_decay` or `momentum`.
     pub fn validate(&self) -> Result<()> {
-        for (name, value) in [
+        non_negative_finite(&[
             ("lr", self.lr),
             ("alpha", self.alpha),
             ("eps", self.eps),
             ("weight_decay", self.weight_decay),
             ("momentum", self.momentum),
-        ] {
-            non_negative(name, value)?;
-            finite(name, value)?;
-        }
+        ])?;
         Ok(())
     }
 

@@ -14,7 +14,7 @@
 use nabla_tensor::Float;
 
 use super::fma::fma_dispatch;
-use super::{finite, non_negative, Optimizer, ParamLayout};
+use super::{finite, non_negative_finite, Optimizer, ParamLayout};
 use crate::{Error, Result};
 
 /// SGD's hyperparameters; `Default` is PyTorch's (`lr` 1e-3, everything else off).
@@ -51,14 +51,11 @@ impl SgdConfig {
     /// [`Error::InvalidParameter`] for a negative or non-finite `lr`, `momentum` or
     /// `weight_decay`, a non-finite `dampening`, or `nesterov` without momentum or with dampening.
     pub fn validate(&self) -> Result<()> {
-        for (name, value) in [
+        non_negative_finite(&[
             ("lr", self.lr),
             ("momentum", self.momentum),
             ("weight_decay", self.weight_decay),
-        ] {
-            non_negative(name, value)?;
-            finite(name, value)?;
-        }
+        ])?;
         finite("dampening", self.dampening)?;
         if self.nesterov && self.momentum <= 0.0 {
             return Err(Error::InvalidParameter {
