@@ -20,6 +20,9 @@ use serde_json::{json, Value};
 use super::train::Dtype;
 use crate::output::{self, CommonArgs, Format};
 
+/// The largest matrix a GEMM workload may ask for (64 Mi elements: 256 MiB in f32).
+const MAX_GEMM_ELEMENTS: usize = 1 << 26;
+
 /// `nabla bench` flags.
 #[derive(Args, Debug)]
 pub struct BenchArgs {
@@ -95,6 +98,18 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
                 .with_context(|| format!("--workload: unknown workload '{name}'"))
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
+    for w in &workloads {
+        if let Workload::Gemm { m, n, k } = *w {
+            let fits =
+                |a: usize, b: usize| a.checked_mul(b).is_some_and(|e| e <= MAX_GEMM_ELEMENTS);
+            if !(fits(m, k) && fits(k, n) && fits(m, n)) {
+                bail!(
+                    "--workload {}: matrices above {MAX_GEMM_ELEMENTS} elements are not benchmarked",
+                    w.name()
+                );
+            }
+        }
+    }
     let mut timings = Vec::new();
     for workload in workloads {
         let timing = match args.dtype {

@@ -3,6 +3,7 @@
 
 mod activation;
 mod backprop;
+mod bench;
 mod model;
 mod multitask;
 mod optimize;
