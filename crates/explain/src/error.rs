@@ -5,10 +5,20 @@
 #[non_exhaustive]
 pub enum Error {
     /// The text of a spec is not valid JSON.
-    #[error("not valid JSON: {message}")]
+    #[error("line {line}, column {column}: invalid JSON: {message}")]
     SpecSyntax {
-        /// serde_json's account of the syntax error (with its line and column).
+        /// The line of the error, from 1.
+        line: usize,
+        /// The column of the error, from 1.
+        column: usize,
+        /// serde_json's account of what is wrong.
         message: String,
+    },
+    /// A spec's JSON is valid but not an object.
+    #[error("expected a JSON object, got {got}")]
+    SpecRoot {
+        /// What the text holds instead (`an array of 2 items`).
+        got: String,
     },
     /// A field of a spec is missing, mistyped or out of range.
     #[error("{field}: {message}")]
@@ -18,6 +28,12 @@ pub enum Error {
         /// What is wrong with it.
         message: String,
     },
+    /// The tensor engine refused an operation.
+    #[error(transparent)]
+    Tensor(#[from] nabla_tensor::Error),
+    /// The network library refused an operation (an optimizer's hyperparameters or step).
+    #[error(transparent)]
+    Nn(#[from] nabla_nn::Error),
 }
 
 /// The result type of nabla-explain.

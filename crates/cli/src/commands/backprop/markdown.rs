@@ -1,7 +1,7 @@
 //! The worked solution as markdown: headings, pipe tables, and equations in `text` blocks (so
 //! that subscripts, `·` and `×` line up and no markdown engine reinterprets them).
 
-use super::document::Block;
+use nabla_explain::backprop::document::Block;
 
 /// Escapes the characters that would break a table cell.
 fn cell(text: &str) -> String {

@@ -3,9 +3,9 @@
 //! chain-rule product, the deltas layer by layer, and the weights after one optimizer step.
 //!
 //! It runs on nabla's autodiff tape (the engine `nabla train` uses), so what it explains is
-//! what training does. The pieces: [`spec`] reads and checks the network file, [`pass`] runs
-//! it on the tape, [`names`] gives units and parameters their textbook names, [`document`]
-//! arranges the worked solution, and [`text`], [`markdown`] and [`json`] print it.
+//! what training does. The computation lives in [`nabla_explain::backprop`] (the spec, the
+//! pass, the names, the worked document and its JSON); this command reads the file and prints
+//! the document with [`text`] or [`markdown`].
 //!
 //! ```text
 //! nabla backprop --spec net.json                     # the worked solution as text
@@ -15,18 +15,14 @@
 //! nabla backprop --spec net.json --tape              # also: the recorded tape, node by node
 //! ```
 
-mod document;
-mod json;
 mod markdown;
-mod names;
-mod pass;
-mod spec;
 mod text;
 
 use std::path::PathBuf;
 
-use anyhow::Context as _;
+use anyhow::{anyhow, Context as _};
 use clap::Args;
+use nabla_explain::backprop::{document, json, names, pass, spec};
 
 use crate::output::{print_json, print_text, CommonArgs, Format};
 
@@ -59,8 +55,8 @@ pub fn run(args: &BackpropArgs) -> anyhow::Result<()> {
     let file = args.spec.display().to_string();
     let text =
         std::fs::read_to_string(&args.spec).with_context(|| format!("cannot read {file}"))?;
-    let spec = spec::parse(&file, &text)?;
-    let pass = pass::run(&file, &spec, args.check)?;
+    let spec = spec::parse(&text).map_err(|e| anyhow!("{file}: {e}"))?;
+    let pass = pass::run(&spec, args.check).map_err(|e| anyhow!("{file}: {e}"))?;
     let names = names::Names::new(&spec);
     match args.common.format {
         Format::Json => print_json(&json::render(&spec, &pass, &names, args.tape)),

@@ -1,6 +1,6 @@
 //! The worked solution as plain text: underlined headings, aligned tables, indented equations.
 
-use super::document::Block;
+use nabla_explain::backprop::document::Block;
 
 /// The display width of a cell (characters, not bytes: `∂`, `σ` and `⁽¹⁾` are one column each).
 fn width(text: &str) -> usize {

@@ -10,13 +10,13 @@
 //! chain-rule factor ([`nabla_tensor::Activation::derivative`]), the unreduced loss terms (the
 //! same loss node with `Reduction::None`) and, for cross-entropy, the softmax of the logits.
 
-use anyhow::{anyhow, Context};
 use nabla_nn::optim::Optimizer;
 use nabla_tensor::grad_check::{check_gradients, GradCheck};
 use nabla_tensor::loss::Reduction;
 use nabla_tensor::{Gradients, LossKind, Tape, Tensor, Var};
 
 use super::spec::{LossName, Spec};
+use crate::{Error, Result};
 
 /// The relative step of the gradient check's central differences.
 pub const CHECK_STEP: f64 = 1e-6;
@@ -114,7 +114,7 @@ pub fn one_hot(row: &[f64]) -> Option<usize> {
     (ones == 1 && zeros + 1 == row.len()).then(|| row.iter().position(|&v| v == 1.0))?
 }
 
-fn matrix(rows: &[Vec<f64>]) -> anyhow::Result<Tensor<f64>> {
+fn matrix(rows: &[Vec<f64>]) -> Result<Tensor<f64>> {
     let width = rows.first().map_or(0, Vec::len);
     let flat: Vec<f64> = rows.iter().flatten().copied().collect();
     Ok(Tensor::from_vec(flat, &[rows.len(), width])?)
@@ -189,18 +189,30 @@ fn grad_rows(grads: &Gradients<f64>, var: Var<'_, f64>, width: usize) -> Vec<Vec
 }
 
 /// Explains a loss the tape refused (BCE outputs outside [0, 1]) in terms of the spec.
-fn loss_error(file: &str, spec: &Spec, err: nabla_tensor::Error) -> anyhow::Error {
-    match (spec.loss, &err) {
+fn loss_error(spec: &Spec, err: nabla_tensor::Error) -> Error {
+    let message = match (spec.loss, &err) {
         (LossName::Bce, nabla_tensor::Error::InvalidInput { index, value, .. }) => {
             let units = spec.targets[0].len();
-            anyhow!(
-                "{file}: loss: bce needs outputs in [0, 1], but output {} of sample {} is {value}; \
+            format!(
+                "bce needs outputs in [0, 1], but output {} of sample {} is {value}; \
                  use a sigmoid output layer, or bce_with_logits on a linear one",
                 index % units + 1,
                 index / units + 1
             )
         }
-        _ => anyhow!("{file}: loss: {err}"),
+        _ => err.to_string(),
+    };
+    Error::Spec {
+        field: "loss".to_string(),
+        message,
+    }
+}
+
+/// The optimizer of a spec refused its hyperparameters or its step.
+fn optimizer_error(err: nabla_nn::Error) -> Error {
+    Error::Spec {
+        field: "optimizer".to_string(),
+        message: err.to_string(),
     }
 }
 
@@ -208,8 +220,9 @@ fn loss_error(file: &str, spec: &Spec, err: nabla_tensor::Error) -> anyhow::Erro
 /// `check`).
 ///
 /// # Errors
-/// A BCE output outside [0, 1], or an optimizer that refuses its step, named against `file`.
-pub fn run(file: &str, spec: &Spec, check: bool) -> anyhow::Result<Pass> {
+/// [`Error::Spec`] naming `loss` for a BCE output outside [0, 1], or `optimizer` for an
+/// optimizer that refuses its step.
+pub fn run(spec: &Spec, check: bool) -> Result<Pass> {
     let kind = loss_kind(spec);
     let tape = Tape::<f64>::new();
     let mut params = Vec::with_capacity(2 * spec.layers.len());
@@ -218,8 +231,8 @@ pub fn run(file: &str, spec: &Spec, check: bool) -> anyhow::Result<Pass> {
         let bias = Tensor::from_vec(layer.bias.clone(), &[layer.bias.len()])?;
         params.push(tape.param_named(bias, format!("layers[{l}].bias")));
     }
-    let recorded = record(&tape, spec, kind, &params, Reduction::Mean)
-        .map_err(|e| loss_error(file, spec, e))?;
+    let recorded =
+        record(&tape, spec, kind, &params, Reduction::Mean).map_err(|e| loss_error(spec, e))?;
     let grads = tape.backward(recorded.loss)?;
     let loss = recorded.loss.value().item()?;
     tape.set_label(recorded.loss, "J");
@@ -304,13 +317,8 @@ pub fn run(file: &str, spec: &Spec, check: bool) -> anyhow::Result<Pass> {
     let updated = match &spec.optimizer {
         None => None,
         Some(config) => {
-            let mut optimizer = config
-                .build::<f64>()
-                .with_context(|| format!("{file}: optimizer"))?;
-            Some(
-                step(optimizer.as_mut(), spec, &layers)
-                    .with_context(|| format!("{file}: optimizer"))?,
-            )
+            let mut optimizer = config.build::<f64>().map_err(optimizer_error)?;
+            Some(step(optimizer.as_mut(), spec, &layers).map_err(optimizer_error)?)
         }
     };
 
@@ -321,7 +329,7 @@ pub fn run(file: &str, spec: &Spec, check: bool) -> anyhow::Result<Pass> {
             &values,
             CHECK_STEP,
         )
-        .map_err(|e| loss_error(file, spec, e))?;
+        .map_err(|e| loss_error(spec, e))?;
         Some(report)
     } else {
         None
@@ -344,7 +352,7 @@ fn step(
     optimizer: &mut dyn Optimizer<f64>,
     spec: &Spec,
     layers: &[LayerPass],
-) -> anyhow::Result<Vec<LayerParams>> {
+) -> nabla_nn::Result<Vec<LayerParams>> {
     let mut values: Vec<Vec<f64>> = Vec::new();
     let mut grads: Vec<Vec<f64>> = Vec::new();
     for (layer, pass) in spec.layers.iter().zip(layers) {
@@ -391,14 +399,13 @@ mod tests {
     #[test]
     fn the_reference_problem_matches_a_hand_computation() {
         let spec = super::super::spec::parse(
-            "net.json",
             r#"{"input": [0.5, 1.0], "target": [1.0],
                 "layers": [{"weight": [[1.0, 1.0], [-1.0, -1.0]], "bias": [1.0, 2.0], "activation": "sigmoid"},
                            {"weight": [[0.8, -1.0]], "bias": [-1.0], "activation": "sigmoid"}],
                 "loss": "bce", "optimizer": {"name": "sgd", "lr": 0.1}}"#,
         )
         .unwrap();
-        let pass = run("net.json", &spec, true).unwrap();
+        let pass = run(&spec, true).unwrap();
         let s = |x: f64| 1.0 / (1.0 + (-x).exp());
         let (h1, h2) = (s(2.5), s(0.5));
         let o = s(0.8 * h1 - h2 - 1.0);

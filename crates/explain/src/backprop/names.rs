@@ -126,7 +126,6 @@ mod tests {
     #[test]
     fn the_two_two_one_network_has_the_textbook_numbering() {
         let spec = super::super::spec::parse(
-            "n.json",
             r#"{"input": [0.5, 1.0], "target": [1.0], "loss": "bce",
                 "layers": [{"weight": [[1, 1], [-1, -1]], "bias": [1, 2], "activation": "sigmoid"},
                            {"weight": [[0.8, -1]], "bias": [-1], "activation": "sigmoid"}]}"#,

@@ -12,13 +12,14 @@
 //!  "name": "..", "description": ".."}        optional, shown as the title
 //! ```
 //!
-//! Every error names the file and the field at fault (`net.json: layers[1].weight: expected 1
-//! row of 2 numbers, got 2 rows`), so a user can fix a spec without guessing.
+//! Every error names the field at fault ([`Error::Spec`]: `layers[1].weight: expected 1 row of 2
+//! numbers, got 2 rows`), so a user can fix a spec without guessing; a front-end adds the file.
 
-use anyhow::anyhow;
 use nabla_nn::optim::OptimizerConfig;
 use nabla_tensor::Activation;
 use serde_json::{Map, Value};
+
+use crate::{Error, Result};
 
 /// The losses a spec may name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -102,24 +103,25 @@ pub struct Spec {
 const TOP_KEYS: &str = "input, inputs, target, targets, layers, loss, optimizer, name, description";
 const LAYER_KEYS: &str = "weight, bias, activation, alpha, beta";
 
-/// Reads errors against one file name.
-struct Reader<'a> {
-    file: &'a str,
-}
+/// Reads values, naming the field at fault in its errors.
+struct Reader;
 
-impl Reader<'_> {
-    fn err(&self, field: &str, message: impl std::fmt::Display) -> anyhow::Error {
-        anyhow!("{}: {field}: {message}", self.file)
+impl Reader {
+    fn err(&self, field: &str, message: impl std::fmt::Display) -> Error {
+        Error::Spec {
+            field: field.to_string(),
+            message: message.to_string(),
+        }
     }
 
-    fn number(&self, field: &str, value: &Value) -> anyhow::Result<f64> {
+    fn number(&self, field: &str, value: &Value) -> Result<f64> {
         match value.as_f64() {
             Some(v) if v.is_finite() => Ok(v),
             _ => Err(self.err(field, format!("expected a number, got {}", describe(value)))),
         }
     }
 
-    fn numbers(&self, field: &str, value: &Value) -> anyhow::Result<Vec<f64>> {
+    fn numbers(&self, field: &str, value: &Value) -> Result<Vec<f64>> {
         let items = value.as_array().ok_or_else(|| {
             self.err(
                 field,
@@ -133,7 +135,7 @@ impl Reader<'_> {
             .collect()
     }
 
-    fn rows(&self, field: &str, value: &Value) -> anyhow::Result<Vec<Vec<f64>>> {
+    fn rows(&self, field: &str, value: &Value) -> Result<Vec<Vec<f64>>> {
         let items = value.as_array().ok_or_else(|| {
             self.err(
                 field,
@@ -200,25 +202,23 @@ fn shape_of(rows: &[Vec<f64>]) -> String {
     }
 }
 
-/// Parses and checks a spec; `file` names it in errors.
+/// Parses and checks a spec.
 ///
 /// # Errors
-/// One message naming `file` and the field at fault: malformed JSON, a missing or unknown
+/// [`Error::SpecSyntax`] for malformed JSON, [`Error::SpecRoot`] for JSON that is not an object,
+/// and otherwise [`Error::Spec`] naming the field at fault: malformed JSON, a missing or unknown
 /// field, a wrong shape, a non-numeric value, an unknown activation, loss or optimizer, or a
 /// hyperparameter out of range.
-pub fn parse(file: &str, text: &str) -> anyhow::Result<Spec> {
-    let r = Reader { file };
-    let root: Value = serde_json::from_str(text).map_err(|e| {
-        anyhow!(
-            "{file}: line {}, column {}: invalid JSON: {}",
-            e.line(),
-            e.column(),
-            strip_position(&e.to_string())
-        )
+pub fn parse(text: &str) -> Result<Spec> {
+    let r = Reader;
+    let root: Value = serde_json::from_str(text).map_err(|e| Error::SpecSyntax {
+        line: e.line(),
+        column: e.column(),
+        message: strip_position(&e.to_string()).to_string(),
     })?;
-    let object = root
-        .as_object()
-        .ok_or_else(|| anyhow!("{file}: expected a JSON object, got {}", describe(&root)))?;
+    let object = root.as_object().ok_or_else(|| Error::SpecRoot {
+        got: describe(&root),
+    })?;
     if let Some(key) = object
         .keys()
         .find(|k| !TOP_KEYS.split(", ").any(|known| known == k.as_str()))
@@ -232,7 +232,7 @@ pub fn parse(file: &str, text: &str) -> anyhow::Result<Spec> {
             Value::String(s) => Ok(s.clone()),
             other => Err(r.err(k, format!("expected a string, got {}", describe(other)))),
         })
-        .collect::<anyhow::Result<Vec<_>>>()?;
+        .collect::<Result<Vec<_>>>()?;
     let title = (!title.is_empty()).then(|| title.join(" — "));
 
     let (inputs, batched) = samples(&r, object, "input", "inputs")?;
@@ -337,11 +337,11 @@ pub fn parse(file: &str, text: &str) -> anyhow::Result<Spec> {
 /// `"targets": [[0], [2]]`) while the last layer has several units becomes a one-hot row, as
 /// PyTorch's class-index form means.
 fn class_indices_to_one_hot(
-    r: &Reader<'_>,
+    r: &Reader,
     object: &Map<String, Value>,
     targets: &mut [Vec<f64>],
     batched: bool,
-) -> anyhow::Result<()> {
+) -> Result<()> {
     let classes = object
         .get("layers")
         .and_then(Value::as_array)
@@ -385,11 +385,11 @@ fn strip_position(message: &str) -> &str {
 
 /// Reads `single` (one row) or `batch` (rows); returns the rows and whether it was a batch.
 fn samples(
-    r: &Reader<'_>,
+    r: &Reader,
     object: &Map<String, Value>,
     single: &str,
     batch: &str,
-) -> anyhow::Result<(Vec<Vec<f64>>, bool)> {
+) -> Result<(Vec<Vec<f64>>, bool)> {
     let rows = match (object.get(single), object.get(batch)) {
         (Some(_), Some(_)) => {
             return Err(r.err(
@@ -429,10 +429,10 @@ fn samples(
 
 /// Reads `target` (a row, or a lone number for one output) or `targets`, one row per sample.
 fn targets(
-    r: &Reader<'_>,
+    r: &Reader,
     object: &Map<String, Value>,
     n_samples: usize,
-) -> anyhow::Result<(Vec<Vec<f64>>, bool)> {
+) -> Result<(Vec<Vec<f64>>, bool)> {
     let (rows, batched) = match (object.get("target"), object.get("targets")) {
         (Some(v), None) if v.is_number() => (vec![vec![r.number("target", v)?]], false),
         // One number per sample: a single output, or class indices for cross-entropy.
@@ -443,7 +443,7 @@ fn targets(
                 .iter()
                 .enumerate()
                 .map(|(s, v)| Ok(vec![r.number(&format!("targets[{s}]"), v)?]))
-                .collect::<anyhow::Result<Vec<_>>>()?;
+                .collect::<Result<Vec<_>>>()?;
             (rows, true)
         }
         _ => samples(r, object, "target", "targets")?,
@@ -464,11 +464,11 @@ fn targets(
 /// Reads and checks the layers: each weight `[out][in]` with `in` the previous width, the last
 /// layer's `out` the target width, each bias `[out]`.
 fn layers(
-    r: &Reader<'_>,
+    r: &Reader,
     object: &Map<String, Value>,
     in_width: usize,
     out_width: usize,
-) -> anyhow::Result<Vec<LayerSpec>> {
+) -> Result<Vec<LayerSpec>> {
     let items = match object.get("layers") {
         None => {
             return Err(r.err(
@@ -566,7 +566,7 @@ fn layers(
                 ),
             ));
         }
-        let param = |key: &str| -> anyhow::Result<Option<f64>> {
+        let param = |key: &str| -> Result<Option<f64>> {
             layer
                 .get(key)
                 .map(|v| r.number(&format!("{field}.{key}"), v))
@@ -619,12 +619,12 @@ mod tests {
         "loss": "bce", "optimizer": {"name": "sgd", "lr": 0.1}}"#;
 
     fn error(text: &str) -> String {
-        parse("net.json", text).unwrap_err().to_string()
+        format!("net.json: {}", parse(text).unwrap_err())
     }
 
     #[test]
     fn the_reference_spec_parses() {
-        let spec = parse("net.json", REFERENCE).unwrap();
+        let spec = parse(REFERENCE).unwrap();
         assert_eq!(spec.inputs, vec![vec![0.5, 1.0]]);
         assert_eq!(spec.targets, vec![vec![1.0]]);
         assert!(!spec.batched);
@@ -673,10 +673,7 @@ mod tests {
         assert!(error(&REFERENCE.replace("0.1}", "\"fast\"}"))
             .starts_with("net.json: optimizer.lr: hyperparameter 'lr' must be"));
         let bare = REFERENCE.replace("{\"name\": \"sgd\", \"lr\": 0.1}", "\"adam\"");
-        assert_eq!(
-            parse("net.json", &bare).unwrap().optimizer.unwrap().name(),
-            "adam"
-        );
+        assert_eq!(parse(&bare).unwrap().optimizer.unwrap().name(), "adam");
         assert!(error(&REFERENCE.replace("\"loss\"", "\"los\""))
             .starts_with("net.json: los: unknown field"));
     }
@@ -738,17 +735,9 @@ mod tests {
             "[[0.8, -1.0]], \"bias\": [-1.0]",
             "[[0.8, -1.0], [0.1, 0.2], [0.3, 0.4]], \"bias\": [-1.0, 0.0, 0.5]",
         );
-        let spec = parse(
-            "net.json",
-            &three.replace("\"target\": [1.0]", "\"target\": 2"),
-        )
-        .unwrap();
+        let spec = parse(&three.replace("\"target\": [1.0]", "\"target\": 2")).unwrap();
         assert_eq!(spec.targets, vec![vec![0.0, 0.0, 1.0]]);
-        let spec = parse(
-            "net.json",
-            &three.replace("\"target\": [1.0]", "\"target\": [1]"),
-        )
-        .unwrap();
+        let spec = parse(&three.replace("\"target\": [1.0]", "\"target\": [1]")).unwrap();
         assert_eq!(spec.targets, vec![vec![0.0, 1.0, 0.0]]);
         let batch = three
             .replace(
@@ -757,7 +746,7 @@ mod tests {
             )
             .replace("\"target\": [1.0]", "\"targets\": [2, 0]");
         assert_eq!(
-            parse("net.json", &batch).unwrap().targets,
+            parse(&batch).unwrap().targets,
             vec![vec![0.0, 0.0, 1.0], vec![1.0, 0.0, 0.0]]
         );
         let message = error(&three.replace("\"target\": [1.0]", "\"target\": 3"));
@@ -773,13 +762,10 @@ mod tests {
 
     #[test]
     fn activation_parameters_reach_the_activation() {
-        let spec = parse(
-            "net.json",
-            &REFERENCE.replace(
-                "\"activation\": \"sigmoid\"}]",
-                "\"activation\": \"leaky_relu\", \"alpha\": 0.2}]",
-            ),
-        )
+        let spec = parse(&REFERENCE.replace(
+            "\"activation\": \"sigmoid\"}]",
+            "\"activation\": \"leaky_relu\", \"alpha\": 0.2}]",
+        ))
         .unwrap();
         assert_eq!(
             spec.layers[1].activation,
