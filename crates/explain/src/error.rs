@@ -28,6 +28,9 @@ pub enum Error {
         /// What is wrong with it.
         message: String,
     },
+    /// An expression in x and y does not parse; it says where and what was expected.
+    #[error("{0}")]
+    Expression(crate::optimize::expr::ExprError),
     /// The tensor engine refused an operation.
     #[error(transparent)]
     Tensor(#[from] nabla_tensor::Error),

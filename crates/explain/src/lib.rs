@@ -8,5 +8,6 @@
 
 pub mod backprop;
 mod error;
+pub mod optimize;
 
 pub use error::{Error, Result};

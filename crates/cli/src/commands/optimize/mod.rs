@@ -6,22 +6,18 @@
 //! steps to a loss threshold, final loss, path length and oscillation; `--plot` draws the paths
 //! on the function's contour map next to the loss curves.
 
-mod expr;
-mod objective;
 mod picture;
-mod race;
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use anyhow::{bail, Context};
+use anyhow::{anyhow, bail, Context};
 use clap::Args;
+use nabla_explain::optimize::{expr, json, race, Objective, Run, Summary};
+use nabla_explain::Error;
 use nabla_nn::optim::{HyperValue, OptimizerConfig};
-use serde_json::{json, Map, Value};
 
 use crate::output::{self, CommonArgs, Format};
-use objective::Objective;
-use race::{Run, Summary};
 
 /// The most steps one run may take.
 const MAX_STEPS: usize = 10_000_000;
@@ -200,7 +196,10 @@ pub fn run(args: &OptimizeArgs) -> anyhow::Result<()> {
             Objective::Builtin(nabla_nn::TestFunction::from_name(name).context("--function")?)
         }
         (None, Some(text)) => {
-            let expr = expr::parse(text)?;
+            let expr = expr::parse(text).map_err(|e| match e {
+                Error::Expression(e) => anyhow!(e.describe("--expr")),
+                other => anyhow!(other),
+            })?;
             if !expr.uses_variables() {
                 bail!("--expr '{text}': the function depends on neither x nor y");
             }
@@ -236,7 +235,7 @@ pub fn run(args: &OptimizeArgs) -> anyhow::Result<()> {
     let runs: Vec<Run> = configs
         .into_iter()
         .map(|config| race::run(&function, config, start, args.steps))
-        .collect::<anyhow::Result<_>>()?;
+        .collect::<nabla_explain::Result<_>>()?;
     for r in &runs {
         if let Some(step) = r.diverged_at {
             let last = r.trajectory[r.trajectory.len() - 1];
@@ -254,7 +253,9 @@ pub fn run(args: &OptimizeArgs) -> anyhow::Result<()> {
         picture::draw(path, &function, start, &runs)?;
     }
     match args.common.format {
-        Format::Json => output::print_json(&to_json(&function, args.threshold, &runs, &summaries)),
+        Format::Json => {
+            output::print_json(&json::render(&function, args.threshold, &runs, &summaries))
+        }
         Format::Text | Format::Markdown => output::print_text(&to_text(
             &function,
             start,
@@ -264,60 +265,6 @@ pub fn run(args: &OptimizeArgs) -> anyhow::Result<()> {
             args.common.format == Format::Markdown,
         )),
     }
-}
-
-/// A JSON number, or null when it is not finite.
-fn number(v: f64) -> Value {
-    if v.is_finite() {
-        json!(v)
-    } else {
-        Value::Null
-    }
-}
-
-fn hyperparameters_json(config: &OptimizerConfig) -> Value {
-    let mut map = Map::new();
-    for (key, value) in config.hyperparameters() {
-        let v = match value {
-            HyperValue::Number(x) => number(x),
-            HyperValue::Flag(b) => Value::Bool(b),
-        };
-        map.insert(key.to_string(), v);
-    }
-    Value::Object(map)
-}
-
-fn to_json(function: &Objective, threshold: f64, runs: &[Run], summaries: &[Summary]) -> Value {
-    let runs: Vec<Value> = runs
-        .iter()
-        .zip(summaries)
-        .map(|(r, s)| {
-            let trajectory: Vec<Value> = r
-                .trajectory
-                .iter()
-                .map(|p| json!({"step": p.step, "x": number(p.x), "y": number(p.y), "loss": number(p.loss)}))
-                .collect();
-            json!({
-                "optimizer": r.config.name(),
-                "hyperparameters": hyperparameters_json(&r.config),
-                "trajectory": trajectory,
-                "diverged_at": r.diverged_at,
-                "steps_to_threshold": s.steps_to_threshold,
-                "final_loss": s.final_loss.map_or(Value::Null, number),
-                "best_loss": number(s.best_loss),
-                "path_length": number(s.path_length),
-                "oscillation": s.oscillation,
-            })
-        })
-        .collect();
-    let minima: Vec<Value> = function.minima().iter().map(|m| json!(m)).collect();
-    json!({
-        "function": function.name(),
-        "formula": function.formula(),
-        "minima": minima,
-        "threshold": threshold,
-        "runs": runs,
-    })
 }
 
 /// The label of a run: its name and hyperparameters.

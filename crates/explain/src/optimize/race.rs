@@ -4,6 +4,7 @@
 use nabla_nn::optim::OptimizerConfig;
 
 use super::objective::Objective;
+use crate::Result;
 
 /// One point of a trajectory: after `step` optimizer steps (step 0 is the start).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -61,7 +62,7 @@ pub fn run(
     config: OptimizerConfig,
     start: [f64; 2],
     steps: usize,
-) -> anyhow::Result<Run> {
+) -> Result<Run> {
     let mut optimizer = config.build::<f64>()?;
     let mut p = start;
     let mut trajectory = Vec::with_capacity(steps + 1);

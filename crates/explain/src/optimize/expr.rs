@@ -15,8 +15,9 @@
 //!
 //! A constant exponent becomes `powf`; an exponent that depends on x or y becomes `exp(b·ln a)`.
 
-use anyhow::Context;
 use nabla_tensor::{Activation, Tape, Tensor, Var};
+
+use crate::{Error, Result};
 
 /// A parsed expression in x and y.
 #[derive(Clone, Debug, PartialEq)]
@@ -77,8 +78,8 @@ impl Func {
 /// Parses `text` as a function of x and y.
 ///
 /// # Errors
-/// A message naming `--expr`, the character position and what was expected.
-pub fn parse(text: &str) -> anyhow::Result<Expr> {
+/// [`Error::Expression`]: the character position, what was expected and what was found.
+pub fn parse(text: &str) -> Result<Expr> {
     let mut parser = Parser {
         text,
         chars: text.char_indices().collect(),
@@ -87,7 +88,7 @@ pub fn parse(text: &str) -> anyhow::Result<Expr> {
     let expr = parser.expr()?;
     parser.skip_spaces();
     if parser.pos < parser.chars.len() {
-        return Err(parser.error("an operator or the end"));
+        return Err(parser.error("an operator or the end").into());
     }
     Ok(expr)
 }
@@ -114,18 +115,16 @@ impl Parser<'_> {
         self.chars.get(self.pos).map(|&(_, c)| c)
     }
 
-    fn error(&self, expected: &str) -> anyhow::Error {
-        match self.chars.get(self.pos) {
-            Some(&(_, c)) => anyhow::anyhow!(
-                "--expr '{}': at character {}: expected {expected}, found '{c}'",
-                self.text,
-                self.pos + 1
-            ),
-            None => anyhow::anyhow!("--expr '{}': expected {expected} at the end", self.text),
+    fn error(&self, expected: &str) -> ExprError {
+        ExprError {
+            text: self.text.to_string(),
+            position: self.chars.get(self.pos).map(|&(_, c)| (self.pos + 1, c)),
+            expected: expected.to_string(),
+            problem: ExprProblem::Unexpected,
         }
     }
 
-    fn expr(&mut self) -> anyhow::Result<Expr> {
+    fn expr(&mut self) -> std::result::Result<Expr, ExprError> {
         let mut lhs = self.term()?;
         while let Some(op @ ('+' | '-')) = self.peek() {
             self.pos += 1;
@@ -139,7 +138,7 @@ impl Parser<'_> {
         Ok(lhs)
     }
 
-    fn term(&mut self) -> anyhow::Result<Expr> {
+    fn term(&mut self) -> std::result::Result<Expr, ExprError> {
         let mut lhs = self.unary()?;
         while let Some(op @ ('*' | '/')) = self.peek() {
             self.pos += 1;
@@ -153,7 +152,7 @@ impl Parser<'_> {
         Ok(lhs)
     }
 
-    fn unary(&mut self) -> anyhow::Result<Expr> {
+    fn unary(&mut self) -> std::result::Result<Expr, ExprError> {
         match self.peek() {
             Some('-') => {
                 self.pos += 1;
@@ -167,7 +166,7 @@ impl Parser<'_> {
         }
     }
 
-    fn power(&mut self) -> anyhow::Result<Expr> {
+    fn power(&mut self) -> std::result::Result<Expr, ExprError> {
         let base = self.atom()?;
         if self.peek() == Some('^') {
             self.pos += 1;
@@ -177,7 +176,7 @@ impl Parser<'_> {
         Ok(base)
     }
 
-    fn atom(&mut self) -> anyhow::Result<Expr> {
+    fn atom(&mut self) -> std::result::Result<Expr, ExprError> {
         match self.peek() {
             Some('(') => {
                 self.pos += 1;
@@ -210,11 +209,11 @@ impl Parser<'_> {
                     _ => {
                         let Some(func) = Func::from_name(&name) else {
                             self.pos = start;
-                            return Err(self
-                                .error(
-                                    "x, y, pi, e, a number, or exp/log/ln/sqrt/abs/tanh/sigmoid(…)",
-                                )
-                                .context(format!("unknown name '{name}'")));
+                            let mut err = self.error(
+                                "x, y, pi, e, a number, or exp/log/ln/sqrt/abs/tanh/sigmoid(…)",
+                            );
+                            err.problem = ExprProblem::UnknownName(name);
+                            return Err(err);
                         };
                         if self.peek() != Some('(') {
                             return Err(self.error(&format!("'(' after {name}")));
@@ -233,7 +232,7 @@ impl Parser<'_> {
         }
     }
 
-    fn number(&mut self) -> anyhow::Result<Expr> {
+    fn number(&mut self) -> std::result::Result<Expr, ExprError> {
         let start = self.pos;
         let at = |p: usize| self.chars.get(p).map(|&(_, c)| c);
         let mut end = start;
@@ -257,8 +256,11 @@ impl Parser<'_> {
             .parse()
             .ok()
             .filter(|v: &f64| v.is_finite())
-            .ok_or_else(|| self.error("a number"))
-            .with_context(|| format!("'{text}' is not a number"))?;
+            .ok_or_else(|| {
+                let mut err = self.error("a number");
+                err.problem = ExprProblem::NotANumber(text.clone());
+                err
+            })?;
         self.pos = end;
         Ok(Expr::Num(value))
     }
@@ -322,7 +324,7 @@ impl Expr {
         tape: &'t Tape<f64>,
         x: Var<'t, f64>,
         y: Var<'t, f64>,
-    ) -> anyhow::Result<Var<'t, f64>> {
+    ) -> Result<Var<'t, f64>> {
         Ok(match self {
             Expr::Num(v) => tape.constant(Tensor::scalar(*v)),
             Expr::X => x,
@@ -358,7 +360,7 @@ impl Expr {
     ///
     /// # Errors
     /// Only if the tape fails (it does not for these scalar operations).
-    pub fn value_and_gradient(&self, x: f64, y: f64) -> anyhow::Result<(f64, [f64; 2])> {
+    pub fn value_and_gradient(&self, x: f64, y: f64) -> Result<(f64, [f64; 2])> {
         let tape = Tape::<f64>::new();
         let vx = tape.param(Tensor::scalar(x));
         let vy = tape.param(Tensor::scalar(y));
@@ -367,6 +369,62 @@ impl Expr {
         let grads = tape.backward(root)?;
         let grad = |v| grads.get(v).map_or(Ok(0.0), |g: &Tensor<f64>| g.item());
         Ok((value, [grad(vx)?, grad(vy)?]))
+    }
+}
+
+/// Where and why an expression does not parse.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExprError {
+    /// The expression as given.
+    pub text: String,
+    /// The 1-based character position and the character found there; `None` at the end.
+    pub position: Option<(usize, char)>,
+    /// What the grammar expected there.
+    pub expected: String,
+    /// What kind of mistake it is.
+    pub problem: ExprProblem,
+}
+
+/// The kind of mistake in an expression.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ExprProblem {
+    /// Something the grammar does not allow at that position.
+    Unexpected,
+    /// A name that is neither a variable, a constant nor a function.
+    UnknownName(String),
+    /// Digits that do not make a finite number (`1e999`).
+    NotANumber(String),
+}
+
+impl ExprError {
+    /// The message, naming the expression as `label` (a front-end passes its flag, `--expr`):
+    /// `--expr 'x+*y': at character 3: expected a number, x, y, a function or '(', found '*'`.
+    pub fn describe(&self, label: &str) -> String {
+        let problem = match &self.problem {
+            ExprProblem::Unexpected => String::new(),
+            ExprProblem::UnknownName(name) => format!("unknown name '{name}': "),
+            ExprProblem::NotANumber(text) => format!("'{text}' is not a number: "),
+        };
+        let text = &self.text;
+        let expected = &self.expected;
+        match self.position {
+            Some((at, c)) => format!(
+                "{problem}{label} '{text}': at character {at}: expected {expected}, found '{c}'"
+            ),
+            None => format!("{problem}{label} '{text}': expected {expected} at the end"),
+        }
+    }
+}
+
+impl From<ExprError> for Error {
+    fn from(err: ExprError) -> Self {
+        Error::Expression(err)
+    }
+}
+
+impl std::fmt::Display for ExprError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.describe("expression"))
     }
 }
 
@@ -426,7 +484,10 @@ mod tests {
             ("", "at the end"),
             ("1e999", "not a number"),
         ] {
-            let err = format!("{:#}", parse(text).unwrap_err());
+            let err = match parse(text).unwrap_err() {
+                Error::Expression(err) => err.describe("--expr"),
+                other => panic!("{text}: {other}"),
+            };
             assert!(
                 err.contains("--expr") && err.contains(needle),
                 "{text}: {err}"

@@ -4,6 +4,7 @@
 use nabla_nn::TestFunction;
 
 use super::expr::Expr;
+use crate::Result;
 
 /// The function being minimised.
 #[derive(Clone, Debug)]
@@ -48,7 +49,7 @@ impl Objective {
     ///
     /// # Errors
     /// Only if the autodiff tape fails on a user expression.
-    pub fn value_and_gradient(&self, x: f64, y: f64) -> anyhow::Result<(f64, [f64; 2])> {
+    pub fn value_and_gradient(&self, x: f64, y: f64) -> Result<(f64, [f64; 2])> {
         match self {
             Objective::Builtin(f) => Ok((f.value(x, y), f.gradient(x, y))),
             Objective::Expr { expr, .. } => expr.value_and_gradient(x, y),
