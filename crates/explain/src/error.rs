@@ -37,6 +37,54 @@ pub enum Error {
     /// The network library refused an operation (an optimizer's hyperparameters or step).
     #[error(transparent)]
     Nn(#[from] nabla_nn::Error),
+    /// The text of a claims file is not valid JSON.
+    #[error("line {line}, column {column}: invalid JSON: {message}")]
+    ClaimsSyntax {
+        /// The line of the error, from 1.
+        line: usize,
+        /// The column of the error, from 1.
+        column: usize,
+        /// serde_json's account of it.
+        message: String,
+    },
+    /// A claims file is JSON but not one object.
+    #[error("{found}")]
+    ClaimsNotObject {
+        /// What was found instead.
+        found: String,
+    },
+    /// A claim that cannot be graded: a value of the wrong kind, a key given twice, a
+    /// quantity this problem lacks.
+    #[error("{key}: {message}")]
+    Claim {
+        /// The claim's key, as written.
+        key: String,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// A claim names a quantity nabla does not know.
+    #[error("{key}: unknown quantity{}", closest_names(closest))]
+    UnknownClaim {
+        /// The key, as written.
+        key: String,
+        /// The closest known names.
+        closest: Vec<String>,
+    },
+    /// A `--tolerance` that is not a finite non-negative number.
+    #[error("tolerance {value}: must be a finite number ≥ 0")]
+    Tolerance {
+        /// The value given.
+        value: f64,
+    },
+}
+
+/// ` (closest known names: a, b, c)`, or nothing.
+fn closest_names(closest: &[String]) -> String {
+    if closest.is_empty() {
+        String::new()
+    } else {
+        format!(" (closest known names: {})", closest.join(", "))
+    }
 }
 
 /// The result type of nabla-explain.

@@ -7,6 +7,7 @@
 //! `wasm32-unknown-unknown`. Callers read files and measure time; this crate computes.
 
 pub mod backprop;
+pub mod claims;
 mod error;
 pub mod optimize;
 
