@@ -11,8 +11,169 @@
 //! biases          b1, b2, ...          one per unit, numbered through the network
 //! ```
 //! This is the numbering of the classic 2-2-1 worked example (w5, w6 feed the output unit).
+//! A spec may rename any of them with a `names` object shaped like its layers, e.g. for a
+//! solution that numbers weights column by column and calls the output unit `y`:
+//! ```text
+//! "names": {"units": [["h1", "h2"], ["y"]],
+//!           "weights": [[["w1", "w3"], ["w2", "w4"]], [["w5", "w6"]]],
+//!           "biases": [["b1", "b2"], ["b3"]]}
+//! ```
+//! Each part is optional; every name must be unique (inputs and targets included) and made of
+//! letters, digits and `_`.
 
-use super::spec::Spec;
+use std::collections::HashSet;
+
+use serde_json::Value;
+
+use super::spec::{LayerSpec, Spec};
+use crate::{Error, Result};
+
+/// The names a spec's `names` object gives; `None` keeps nabla's default for that part.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct GivenNames {
+    /// Per layer, its units' names.
+    pub units: Option<Vec<Vec<String>>>,
+    /// Per layer, `[out][in]` weight names.
+    pub weights: Option<Vec<Vec<Vec<String>>>>,
+    /// Per layer, one bias name per unit.
+    pub biases: Option<Vec<Vec<String>>>,
+}
+
+const NAMES_KEYS: &str = "units, weights, biases";
+
+fn spec_error(field: &str, message: impl Into<String>) -> Error {
+    Error::Spec {
+        field: field.to_string(),
+        message: message.into(),
+    }
+}
+
+/// `n` names at `field`, each letters, digits and `_`.
+fn strings(field: &str, value: &Value, n: usize) -> Result<Vec<String>> {
+    let items = value
+        .as_array()
+        .filter(|items| items.len() == n)
+        .ok_or_else(|| spec_error(field, format!("expected an array of {n} names")))?;
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| match item.as_str() {
+            Some(name)
+                if !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_') =>
+            {
+                Ok(name.to_string())
+            }
+            _ => Err(spec_error(
+                &format!("{field}[{i}]"),
+                format!("expected a name (letters, digits and _), got {item}"),
+            )),
+        })
+        .collect()
+}
+
+/// Per layer, one array at `field[l]` read by `each`.
+fn per_layer<T>(
+    field: &str,
+    value: &Value,
+    layers: &[LayerSpec],
+    each: impl Fn(&str, &Value, &LayerSpec) -> Result<T>,
+) -> Result<Vec<T>> {
+    let items = value
+        .as_array()
+        .filter(|items| items.len() == layers.len())
+        .ok_or_else(|| {
+            spec_error(
+                field,
+                format!("expected one array per layer ({})", layers.len()),
+            )
+        })?;
+    items
+        .iter()
+        .zip(layers)
+        .enumerate()
+        .map(|(l, (item, layer))| each(&format!("{field}[{l}]"), item, layer))
+        .collect()
+}
+
+impl GivenNames {
+    /// Reads a spec's `names` object against its layers.
+    ///
+    /// # Errors
+    /// [`Error::Spec`] naming the field: an unknown key, a part not shaped like the layers, a
+    /// name that is not letters, digits and `_`.
+    pub fn read(value: &Value, layers: &[LayerSpec]) -> Result<Self> {
+        let object = value
+            .as_object()
+            .ok_or_else(|| spec_error("names", format!("expected an object with {NAMES_KEYS}")))?;
+        if let Some(key) = object
+            .keys()
+            .find(|k| !NAMES_KEYS.split(", ").any(|n| n == *k))
+        {
+            return Err(spec_error(
+                &format!("names.{key}"),
+                format!("unknown field (expected one of: {NAMES_KEYS})"),
+            ));
+        }
+        let units = object
+            .get("units")
+            .map(|v| per_layer("names.units", v, layers, |f, v, l| strings(f, v, l.units())))
+            .transpose()?;
+        let weights = object
+            .get("weights")
+            .map(|v| {
+                per_layer("names.weights", v, layers, |f, v, layer| {
+                    let rows = v
+                        .as_array()
+                        .filter(|r| r.len() == layer.units())
+                        .ok_or_else(|| {
+                            spec_error(f, format!("expected {} rows of names", layer.units()))
+                        })?;
+                    rows.iter()
+                        .enumerate()
+                        .map(|(j, row)| strings(&format!("{f}[{j}]"), row, layer.fan_in()))
+                        .collect()
+                })
+            })
+            .transpose()?;
+        let biases = object
+            .get("biases")
+            .map(|v| {
+                per_layer("names.biases", v, layers, |f, v, l| {
+                    strings(f, v, l.units())
+                })
+            })
+            .transpose()?;
+        Ok(Self {
+            units,
+            weights,
+            biases,
+        })
+    }
+}
+
+/// Checks that every name of `names` is distinct.
+///
+/// # Errors
+/// [`Error::Spec`] at `names`, naming the repeated name.
+pub fn check_unique(names: &Names) -> Result<()> {
+    let mut seen = HashSet::new();
+    let all = names
+        .inputs
+        .iter()
+        .chain(names.units.iter().flatten())
+        .chain(names.weights.iter().flatten().flatten())
+        .chain(names.biases.iter().flatten())
+        .chain(&names.targets);
+    for name in all {
+        if !seen.insert(name) {
+            return Err(spec_error(
+                "names",
+                format!("{name} names two things (every name must be unique)"),
+            ));
+        }
+    }
+    Ok(())
+}
 
 /// Every name of one network.
 #[derive(Clone, Debug, PartialEq)]
@@ -83,11 +244,12 @@ impl Names {
         let targets = (1..=spec.targets[0].len())
             .map(|k| format!("y{k}"))
             .collect();
+        let given = spec.names.clone().unwrap_or_default();
         Self {
             inputs,
-            units,
-            weights,
-            biases,
+            units: given.units.unwrap_or(units),
+            weights: given.weights.unwrap_or(weights),
+            biases: given.biases.unwrap_or(biases),
             targets,
         }
     }

@@ -9,7 +9,9 @@
 //!              "alpha": 0.2, "beta": 2.0}],  the activation's parameters, when it takes them
 //!  "loss": "bce",                            bce | bce_with_logits | mse | cross_entropy
 //!  "optimizer": {"name": "sgd", "lr": 0.1},  optional; snake_case hyperparameters
-//!  "name": "..", "description": ".."}        optional, shown as the title
+//!  "name": "..", "description": ".."        optional, shown as the title
+//!  "names": {"units": .., "weights": ..,     optional: the solution's own names for units and
+//!            "biases": ..}}                  parameters, shaped like the layers (see names.rs)
 //! ```
 //!
 //! Every error names the field at fault ([`Error::Spec`]: `layers[1].weight: expected 1 row of 2
@@ -19,6 +21,7 @@ use nabla_nn::optim::OptimizerConfig;
 use nabla_tensor::Activation;
 use serde_json::{Map, Value};
 
+use super::names::{check_unique, GivenNames, Names};
 use crate::{Error, Result};
 
 /// The losses a spec may name.
@@ -98,9 +101,12 @@ pub struct Spec {
     pub loss: LossName,
     /// The optimizer, when the spec asks for an update.
     pub optimizer: Option<OptimizerConfig>,
+    /// The names the spec gives its units and parameters (`names`), if any.
+    pub names: Option<GivenNames>,
 }
 
-const TOP_KEYS: &str = "input, inputs, target, targets, layers, loss, optimizer, name, description";
+const TOP_KEYS: &str =
+    "input, inputs, target, targets, layers, loss, optimizer, name, description, names";
 const LAYER_KEYS: &str = "weight, bias, activation, alpha, beta";
 
 /// Reads values, naming the field at fault in its errors.
@@ -322,7 +328,11 @@ pub fn parse(text: &str) -> Result<Spec> {
         }
     };
 
-    Ok(Spec {
+    let names = object
+        .get("names")
+        .map(|v| GivenNames::read(v, &layers))
+        .transpose()?;
+    let spec = Spec {
         title,
         inputs,
         targets,
@@ -330,7 +340,12 @@ pub fn parse(text: &str) -> Result<Spec> {
         layers,
         loss,
         optimizer,
-    })
+        names,
+    };
+    if spec.names.is_some() {
+        check_unique(&Names::new(&spec))?;
+    }
+    Ok(spec)
 }
 
 /// For cross-entropy, a target given as one class index per sample (`"target": 2`,

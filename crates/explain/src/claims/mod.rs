@@ -11,7 +11,7 @@
 //!           evaluated on the claimant's own earlier values
 //! wrong     neither
 //! ```
-//! The names are the problem's: `backprop` grades a worked forward and backward pass
+//! The names are the problem's: [`backprop`] grades a worked forward and backward pass
 //! (`net_h1`, `out_h1`, `J`, `dJ/dw5`, `delta_o1`, `w5+`, ...), [`regress`] a regression and
 //! its Durbin–Watson test (`intercept`, `slope`, `sse`, `d`, `verdict`, `residuals`, ...).
 //! Claims come as the file's text, so the digits survive as written.
@@ -33,6 +33,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub mod backprop;
 mod decimal;
 mod file;
 pub mod regress;
@@ -40,6 +41,8 @@ mod rule;
 mod worksheet;
 
 use serde_json::{json, Map, Value};
+
+use crate::backprop::document::Fmt;
 
 pub use decimal::Decimal;
 pub use file::{Claimed, ClaimsFile, Written};
@@ -162,36 +165,15 @@ impl Grading {
     }
 }
 
-/// A number in explanations: six significant digits.
+/// How explanations round numbers: as the worked solution does, to six significant digits.
+const SHOWN: Fmt = Fmt { digits: 6 };
+
+/// A number in explanations.
 pub(crate) fn show(v: f64) -> String {
-    if v == 0.0 || !v.is_finite() {
-        return format!("{}", if v == 0.0 { 0.0 } else { v });
-    }
-    let magnitude = v.abs().log10().floor() as i64;
-    if (-4..6).contains(&magnitude) {
-        let decimals = (5 - magnitude).max(0) as usize;
-        let text = format!("{v:.decimals$}");
-        let text = if text.contains('.') {
-            text.trim_end_matches('0').trim_end_matches('.').to_string()
-        } else {
-            text
-        };
-        if text == "-0" {
-            "0".to_string()
-        } else {
-            text
-        }
-    } else {
-        format!("{v:.5e}")
-    }
+    SHOWN.n(v)
 }
 
 /// As [`show`], negative numbers in parentheses (inside products and sums).
 pub(crate) fn show_in_product(v: f64) -> String {
-    let text = show(v);
-    if text.starts_with('-') {
-        format!("({text})")
-    } else {
-        text
-    }
+    SHOWN.p(v)
 }
