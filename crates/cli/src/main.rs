@@ -2,9 +2,11 @@
 //!
 //! One module per command under `commands/`; each defines its clap `Args` and a `run` function.
 //! `main` turns every error into one line on stderr and exit status 2, and a closed pipe into a
-//! quiet exit, so no panic or backtrace reaches the user.
+//! quiet exit, so no panic or backtrace reaches the user; a command that grades claims returns
+//! its own exit status (1 when a claim is not correct).
 
 mod commands;
+mod marked;
 mod output;
 mod plot;
 
@@ -44,18 +46,20 @@ enum Command {
     Regress(commands::regress::RegressArgs),
 }
 
-fn run(cli: Cli) -> anyhow::Result<()> {
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Bench(args) => commands::bench::run(&args),
         Command::Train(args) => commands::train::run(&args),
         Command::MtlCompare(args) => commands::mtl_compare::run(&args),
         Command::Predict(args) => commands::predict::run(&args),
         Command::Eval(args) => commands::eval::run(&args),
-        Command::Backprop(args) => commands::backprop::run(&args),
+        // Commands that grade claims exit 1 when a claim is not correct.
+        Command::Backprop(args) => return commands::backprop::run(&args),
         Command::Activation(args) => commands::activation::run(&args),
         Command::Optimize(args) => commands::optimize::run(&args),
-        Command::Regress(args) => commands::regress::run(&args),
-    }
+        Command::Regress(args) => return commands::regress::run(&args),
+    }?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn main() -> ExitCode {
@@ -72,7 +76,7 @@ fn main() -> ExitCode {
         }
     };
     match run(cli) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(err) => {
             if output::is_broken_pipe(&err) {
                 return ExitCode::SUCCESS;

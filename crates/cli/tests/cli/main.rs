@@ -4,6 +4,7 @@
 mod activation;
 mod backprop;
 mod bench;
+mod claims;
 mod model;
 mod multitask;
 mod optimize;

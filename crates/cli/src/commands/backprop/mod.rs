@@ -13,17 +13,21 @@
 //! nabla backprop --spec net.json --format json       # every number at full precision
 //! nabla backprop --spec net.json --check             # also: tape vs finite differences
 //! nabla backprop --spec net.json --tape              # also: the recorded tape, node by node
+//! nabla backprop --spec net.json --claims mine.json  # also: a worked solution, marked claim by claim
 //! ```
 
 mod markdown;
 mod text;
 
 use std::path::PathBuf;
+use std::process::ExitCode;
 
 use anyhow::{anyhow, Context as _};
 use clap::Args;
 use nabla_explain::backprop::{document, json, names, pass, spec};
+use nabla_explain::claims;
 
+use crate::marked::{self, ClaimsArgs};
 use crate::output::{print_json, print_text, CommonArgs, Format};
 
 /// `nabla backprop` arguments.
@@ -43,6 +47,8 @@ pub struct BackpropArgs {
     #[arg(long, default_value_t = 6, value_parser = clap::value_parser!(u8).range(1..=17))]
     pub digits: u8,
     #[command(flatten)]
+    pub claims: ClaimsArgs,
+    #[command(flatten)]
     pub common: CommonArgs,
 }
 
@@ -50,16 +56,31 @@ pub struct BackpropArgs {
 ///
 /// # Errors
 /// An unreadable or invalid spec (one line naming the file and the field at fault), or a loss
-/// the network's outputs cannot feed (BCE outside [0, 1]).
-pub fn run(args: &BackpropArgs) -> anyhow::Result<()> {
+/// the network's outputs cannot feed (BCE outside [0, 1]); with `--claims`, an unreadable claims
+/// file or an unknown name. A graded solution with any claim not correct is not an error: it
+/// exits 1.
+pub fn run(args: &BackpropArgs) -> anyhow::Result<ExitCode> {
     let file = args.spec.display().to_string();
     let text =
         std::fs::read_to_string(&args.spec).with_context(|| format!("cannot read {file}"))?;
     let spec = spec::parse(&text).map_err(|e| anyhow!("{file}: {e}"))?;
     let pass = pass::run(&spec, args.check).map_err(|e| anyhow!("{file}: {e}"))?;
     let names = names::Names::new(&spec);
+    let grading = match args.claims.read()? {
+        Some(c) => Some(
+            claims::backprop::grade(&c.text, &spec, &pass, &names, c.rule)
+                .map_err(|e| anyhow!("{}: {e}", c.file))?,
+        ),
+        None => None,
+    };
     match args.common.format {
-        Format::Json => print_json(&json::render(&spec, &pass, &names, args.tape)),
+        Format::Json => {
+            let mut doc = json::render(&spec, &pass, &names, args.tape);
+            if let (Some(g), Some(object)) = (&grading, doc.as_object_mut()) {
+                g.add_to_json(object);
+            }
+            print_json(&doc)?;
+        }
         format => {
             let cx = document::Context {
                 spec: &spec,
@@ -71,12 +92,16 @@ pub fn run(args: &BackpropArgs) -> anyhow::Result<()> {
                 tape: args.tape,
             };
             let doc = document::build(&cx);
-            let out = if format == Format::Markdown {
+            let mut out = if format == Format::Markdown {
                 markdown::render(&doc)
             } else {
                 text::render(&doc)
             };
-            print_text(&out)
+            if let Some(g) = &grading {
+                out.push_str(&marked::render(g, format));
+            }
+            print_text(&out)?;
         }
     }
+    Ok(marked::exit_code(grading.as_ref()))
 }

@@ -10,14 +10,16 @@ mod report;
 mod table;
 
 use std::path::PathBuf;
+use std::process::ExitCode;
 
-use anyhow::{bail, Context};
+use anyhow::{anyhow, bail, Context};
 use clap::{Args, ValueEnum};
 use nabla_stats::{
     breusch_godfrey, durbin_watson, BreuschGodfrey, Design, DurbinWatson, DurbinWatsonConfig,
     Method, OlsConfig, OlsFit, PMethod, DEFAULT_EXACT_LIMIT,
 };
 
+use crate::marked::{self, ClaimsArgs};
 use crate::output::{print_json, print_text, CommonArgs, Format};
 
 /// The solver, as a command-line value.
@@ -61,6 +63,8 @@ pub struct RegressArgs {
     #[arg(long, value_name = "FILE.png|FILE.svg")]
     pub plot: Option<PathBuf>,
     #[command(flatten)]
+    pub claims: ClaimsArgs,
+    #[command(flatten)]
     pub common: CommonArgs,
 }
 
@@ -86,8 +90,9 @@ pub(crate) struct Regression {
 ///
 /// # Errors
 /// Bad flags, a bad CSV, or a model that cannot be fitted; each message names the flag, file,
-/// row or column at fault.
-pub fn run(args: &RegressArgs) -> anyhow::Result<()> {
+/// row or column at fault; with `--claims`, an unreadable claims file or an unknown name. A
+/// graded solution with any claim not correct is not an error: it exits 1.
+pub fn run(args: &RegressArgs) -> anyhow::Result<ExitCode> {
     if !(args.alpha > 0.0 && args.alpha < 1.0) {
         bail!("--alpha {}: must lie strictly between 0 and 1", args.alpha);
     }
@@ -97,6 +102,7 @@ pub fn run(args: &RegressArgs) -> anyhow::Result<()> {
     if let Some(path) = &args.plot {
         crate::plot::ImageFormat::from_path(path, "--plot")?;
     }
+    let claims = args.claims.read()?;
     let file = args.file.display().to_string();
     let table = table::read(&args.file, &args.y, args.x.as_deref())?;
     let mut warnings = Vec::new();
@@ -154,6 +160,13 @@ pub fn run(args: &RegressArgs) -> anyhow::Result<()> {
             fit.n, args.exact_limit
         ));
     }
+    let grading = match &claims {
+        Some(c) => Some(
+            nabla_explain::claims::regress::grade(&c.text, &design, &table.y, &fit, &dw, c.rule)
+                .map_err(|e| anyhow!("{}: {e}", c.file))?,
+        ),
+        None => None,
+    };
     let regression = Regression {
         file,
         y_name: args.y.clone(),
@@ -175,7 +188,20 @@ pub fn run(args: &RegressArgs) -> anyhow::Result<()> {
         )?;
     }
     match args.common.format {
-        Format::Json => print_json(&json::to_json(&regression)),
-        Format::Text | Format::Markdown => print_text(&report::render(&regression)),
+        Format::Json => {
+            let mut doc = json::to_json(&regression);
+            if let (Some(g), Some(object)) = (&grading, doc.as_object_mut()) {
+                g.add_to_json(object);
+            }
+            print_json(&doc)?;
+        }
+        format => {
+            let mut out = report::render(&regression);
+            if let Some(g) = &grading {
+                out.push_str(&marked::render(g, format));
+            }
+            print_text(&out)?;
+        }
     }
+    Ok(marked::exit_code(grading.as_ref()))
 }
