@@ -17,8 +17,16 @@ use crate::output::Format;
 pub struct ClaimsArgs {
     /// Grade a worked solution: a JSON object of quantity name → the number written down (a
     /// verdict: its string). Each claim is marked correct, carried (wrong only because of an
-    /// earlier mistake) or wrong; the exit status is 1 unless all are correct. docs/check.md
-    /// lists the names.
+    /// earlier mistake) or wrong; the exit status is 1 unless all are correct.
+    ///
+    /// Names for backprop: net_h1, out_h1, J, dJ/dout_o1, dout_h1/dnet_h1, delta_h1, dJ/dw5,
+    /// dJ/db3, and w5+ / b3+ after the optimizer step; units and parameters are named as the
+    /// worked solution names them (x1.., h1.. or h1_1.., o1.., w1.., b1.., or the spec's
+    /// "names"); in a batch, net_h1[2] is sample 2. Names for regress: each coefficient by its
+    /// column (intercept; slope with one regressor), r_squared, sigma, sse, sum_sq_diff, d, d_L,
+    /// d_U, verdict, rho, and the lists residuals and fitted. A claim is correct within one unit
+    /// of its last written digit; carried when it follows by the right formula from the
+    /// claimant's own earlier values. docs/check.md has the details.
     #[arg(long, value_name = "CLAIMS.json")]
     pub claims: Option<PathBuf>,
     /// With --claims: a claim is correct within this relative tolerance of the true value
