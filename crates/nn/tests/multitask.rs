@@ -395,13 +395,13 @@ fn every_balance_learns_penguins_and_repeats_bit_for_bit() {
         let mass = test_metrics[2].unwrap().r_squared.unwrap();
         assert!(species > 0.9, "{name}: species accuracy {species}");
         assert!(mass > 0.6, "{name}: body mass R² {mass}");
-        let sum: f64 = last.weights.iter().sum();
+        let sum: f64 = last.state.weights.iter().sum();
         match name {
-            "fixed" | "pcgrad" => assert_eq!(last.weights, vec![1.0; 3]),
-            "gradnorm" => assert!((sum - 3.0).abs() < 1e-12, "{:?}", last.weights),
+            "fixed" | "pcgrad" => assert_eq!(last.state.weights, vec![1.0; 3]),
+            "gradnorm" => assert!((sum - 3.0).abs() < 1e-12, "{:?}", last.state.weights),
             _ => {
-                let s = last.log_variances.as_ref().unwrap();
-                for ((w, s), c) in last.weights.iter().zip(s).zip([1.0, 1.0, 0.5]) {
+                let s = last.state.log_variances.as_ref().unwrap();
+                for ((w, s), c) in last.state.weights.iter().zip(s).zip([1.0, 1.0, 0.5]) {
                     assert!((w - c * (-s).exp()).abs() < 1e-12);
                 }
             }
@@ -550,6 +550,7 @@ fn two_sgd_steps_match_pytorch_under_every_balance() {
                 &format!("{name} balanced loss, step {}", step + 1),
             );
             for (w, e) in epoch
+                .state
                 .weights
                 .iter()
                 .zip(floats(&case["task_weights"][step]))
@@ -557,7 +558,7 @@ fn two_sgd_steps_match_pytorch_under_every_balance() {
                 close(*w, e, &format!("{name} task weight, step {}", step + 1));
             }
             if name == "uncertainty" {
-                let s = epoch.log_variances.as_ref().unwrap();
+                let s = epoch.state.log_variances.as_ref().unwrap();
                 for (a, e) in s.iter().zip(floats(&case["log_variances"][step])) {
                     close(*a, e, &format!("{name} log variance, step {}", step + 1));
                 }

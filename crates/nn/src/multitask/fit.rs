@@ -1,6 +1,7 @@
-//! The multi-task training loop: the single-task loop of [`crate::train::fit`] (seeded batch
-//! order, fresh tape per batch, optional clipping, any optimizer, divergence detection) with a
-//! masked loss per task and a [`Balance`] method combining them.
+//! Multi-task training: a [`MultiTaskLearner`] supplies the step (a masked loss per task and a
+//! [`Balance`] method combining them) to the one training loop [`crate::train::fit`], which
+//! owns the batch order, clipping, the optimizer, schedules, early stopping and divergence
+//! detection.
 //!
 //! Per batch, by method:
 //! - `fixed`: one backward pass of `Σ_t w_t·L_t`.
@@ -14,23 +15,20 @@
 //! After every epoch each task's metrics are computed on the training (and validation) rows
 //! that have its label, and the task weights are recorded.
 
-use std::time::Instant;
-
 use nabla_tensor::{Float, Gradients, Tape, Tensor, Var};
 use rand_chacha::ChaCha8Rng;
 
 use super::balance::{gradnorm_update, pcgrad, uncertainty_constant, uncertainty_loss};
 use super::{masked_loss, Balance, GradNormInput, MultiTaskData, MultiTaskModel};
-use crate::data::Batches;
 use crate::init;
-use crate::optim::clip_grad_norm;
-use crate::train::{Metrics, TrainConfig};
+use crate::train::{fit, EpochReport, Event, FitReport, Metrics, TrainConfig, TrainStep};
 use crate::{Error, Result};
 
 /// How to train a multi-task network.
 #[derive(Clone, Debug)]
 pub struct MultiTaskTrainConfig {
-    /// Epochs, batch size, seed, optimizer, clipping (schedule and patience are not used).
+    /// Epochs, batch size, seed, optimizer, clipping, schedule and early stopping (on the sum
+    /// of the tasks' validation losses).
     pub train: TrainConfig,
     /// The loss balancing.
     pub balance: Balance,
@@ -39,84 +37,151 @@ pub struct MultiTaskTrainConfig {
     pub weights: Vec<f64>,
 }
 
-/// What happened in one epoch.
+/// The task weights after an epoch.
 #[derive(Clone, Debug, PartialEq)]
-pub struct MultiTaskEpoch {
-    /// The epoch, from 1.
-    pub epoch: usize,
-    /// The mean balanced loss of the epoch's batches (what was minimised).
-    pub loss: f64,
-    /// Each task's metrics on the training rows after the epoch (`None`: no labels).
-    pub train: Vec<Option<Metrics>>,
-    /// Each task's metrics on the validation rows, when there are any.
-    pub validation: Option<Vec<Option<Metrics>>>,
-    /// Each task's effective weight at the end of the epoch (`c_t·e^{−s_t}` for uncertainty).
+pub struct BalanceState {
+    /// Each task's effective weight (`c_t·e^{−s_t}` for uncertainty).
     pub weights: Vec<f64>,
     /// The learned `s_t = log σ_t²` (uncertainty weighting only).
     pub log_variances: Option<Vec<f64>>,
-    /// Seconds spent in the epoch's training steps.
-    pub seconds: f64,
 }
+
+/// What happened in one epoch: per-task metrics (`None`: no labels in that part) and the task
+/// weights; `loss` is the mean balanced loss of the epoch's batches.
+pub type MultiTaskEpoch = EpochReport<Vec<Option<Metrics>>, BalanceState>;
 
 /// The outcome of [`fit_multitask`].
-#[derive(Clone, Debug, PartialEq)]
-pub struct MultiTaskFitReport {
-    /// One entry per epoch.
-    pub history: Vec<MultiTaskEpoch>,
-    /// Seconds spent training (steps and per-epoch evaluation).
-    pub seconds: f64,
-}
+pub type MultiTaskFitReport = FitReport<Vec<Option<Metrics>>, BalanceState>;
 
-/// Progress reported while training.
-#[derive(Clone, Copy, Debug)]
-pub enum MultiTaskEvent<'a> {
-    /// A mini-batch finished.
-    Batch {
-        /// The epoch, from 1.
-        epoch: usize,
-        /// The batch within the epoch, from 1.
-        batch: usize,
-        /// Batches per epoch.
-        batches: usize,
-        /// The mean balanced loss of the epoch's batches so far.
-        running_loss: f64,
-        /// Training rows processed per second in this epoch.
-        rows_per_second: f64,
-    },
-    /// An epoch finished.
-    Epoch(&'a MultiTaskEpoch),
-}
+/// Progress reported while training a multi-task network.
+pub type MultiTaskEvent<'a> = Event<'a, Vec<Option<Metrics>>, BalanceState>;
 
 /// The balancing state carried between steps.
+#[derive(Clone, Debug)]
 struct Balancer {
     method: Balance,
     weights: Vec<f64>,
-    log_vars: Vec<f64>,
     constants: Vec<f64>,
     initial_losses: Vec<Option<f64>>,
     rng: ChaCha8Rng,
 }
 
-impl Balancer {
-    fn effective_weights(&self) -> Vec<f64> {
-        match self.method {
-            Balance::Uncertainty => self
-                .log_vars
+/// A multi-task network with its loss balancing: what [`fit`] trains. The optimizer updates the
+/// network's parameters and, for uncertainty weighting, the log-variances `s_t` after them.
+#[derive(Clone, Debug)]
+pub struct MultiTaskLearner<T: Float> {
+    model: MultiTaskModel<T>,
+    balancer: Balancer,
+    log_vars: Vec<T>,
+}
+
+impl<T: Float> MultiTaskLearner<T> {
+    /// `model` with the balancing of `config` at its start.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] for weights that are not one positive finite number per task
+    /// (or that are given with `uncertainty`), or bad GradNorm settings.
+    pub fn new(model: MultiTaskModel<T>, config: &MultiTaskTrainConfig) -> Result<Self> {
+        let tasks = model.tasks().len();
+        check(config, tasks)?;
+        let balancer = Balancer {
+            method: config.balance,
+            weights: initial_weights(config, tasks),
+            constants: model
+                .tasks()
                 .iter()
-                .zip(&self.constants)
+                .map(|t| uncertainty_constant(t.objective))
+                .collect(),
+            initial_losses: vec![None; tasks],
+            rng: init::seeded(config.train.seed ^ 0x5C6E_4D0A_2F1B_3E97),
+        };
+        Ok(Self {
+            model,
+            balancer,
+            log_vars: vec![T::zero(); tasks],
+        })
+    }
+
+    /// The network.
+    pub fn model(&self) -> &MultiTaskModel<T> {
+        &self.model
+    }
+
+    /// The network, giving up the balancing state.
+    pub fn into_model(self) -> MultiTaskModel<T> {
+        self.model
+    }
+
+    fn uses_log_vars(&self) -> bool {
+        matches!(self.balancer.method, Balance::Uncertainty)
+    }
+
+    fn log_vars_f64(&self) -> Vec<f64> {
+        self.log_vars.iter().map(|&s| Float::to_f64(s)).collect()
+    }
+}
+
+impl<T: Float> TrainStep<T, MultiTaskData<T>> for MultiTaskLearner<T> {
+    type Metrics = Vec<Option<Metrics>>;
+    type State = BalanceState;
+
+    fn rows(&self, data: &MultiTaskData<T>) -> usize {
+        data.n_rows()
+    }
+
+    fn gradients(
+        &mut self,
+        data: &MultiTaskData<T>,
+        batch: &[usize],
+        rng: &mut ChaCha8Rng,
+    ) -> Result<(f64, Vec<Tensor<T>>)> {
+        let log_vars = self.log_vars_f64();
+        step(&self.model, data, batch, &mut self.balancer, &log_vars, rng)
+    }
+
+    fn trainables_mut(&mut self) -> Vec<&mut [T]> {
+        let uses_log_vars = self.uses_log_vars();
+        let mut params: Vec<&mut [T]> = self
+            .model
+            .parameters_mut()
+            .into_iter()
+            .map(Tensor::data_mut)
+            .collect();
+        if uses_log_vars {
+            params.push(&mut self.log_vars);
+        }
+        params
+    }
+
+    fn evaluate(&self, data: &MultiTaskData<T>) -> Result<Vec<Option<Metrics>>> {
+        data.metrics(&self.model.predict(data.x())?)
+    }
+
+    fn state(&self) -> BalanceState {
+        let log_vars = self.log_vars_f64();
+        let weights = match self.balancer.method {
+            Balance::Uncertainty => log_vars
+                .iter()
+                .zip(&self.balancer.constants)
                 .map(|(s, c)| c * (-s).exp())
                 .collect(),
-            _ => self.weights.clone(),
+            _ => self.balancer.weights.clone(),
+        };
+        BalanceState {
+            weights,
+            log_variances: self.uses_log_vars().then_some(log_vars),
         }
     }
 }
 
-/// Trains `model` on `train`, reporting progress through `on_event`.
+/// Trains `model` on `train` with the training loop [`fit`], reporting progress through
+/// `on_event`.
 ///
 /// # Errors
 /// [`Error::Diverged`] for a non-finite loss; [`Error::InvalidParameter`] for zero epochs, a zero
-/// batch size, or weights that are not one positive finite number per task (or that are given
-/// with `uncertainty`); shape errors when the data do not fit the model.
+/// batch size, patience without validation data, or weights that are not one positive finite
+/// number per task (or that are given with `uncertainty`); shape errors when the data do not fit
+/// the model.
 pub fn fit_multitask<T: Float>(
     model: &mut MultiTaskModel<T>,
     train: &MultiTaskData<T>,
@@ -124,88 +189,10 @@ pub fn fit_multitask<T: Float>(
     config: &MultiTaskTrainConfig,
     on_event: &mut dyn FnMut(MultiTaskEvent<'_>),
 ) -> Result<MultiTaskFitReport> {
-    let tc = &config.train;
-    let tasks = model.tasks().len();
-    check(config, tasks)?;
-    let started = Instant::now();
-    let mut optimizer = tc.optimizer.build::<T>()?;
-    let mut rng = init::seeded(tc.seed ^ 0x9E37_79B9_7F4A_7C15);
-    let mut balancer = Balancer {
-        method: config.balance,
-        weights: initial_weights(config, tasks),
-        log_vars: vec![0.0; tasks],
-        constants: model
-            .tasks()
-            .iter()
-            .map(|t| uncertainty_constant(t.objective))
-            .collect(),
-        initial_losses: vec![None; tasks],
-        rng: init::seeded(tc.seed ^ 0x5C6E_4D0A_2F1B_3E97),
-    };
-    let rows = train.n_rows();
-    let mut history = Vec::with_capacity(tc.epochs);
-    for epoch in 1..=tc.epochs {
-        let epoch_start = Instant::now();
-        let batches = Batches::shuffled(rows, tc.batch_size, tc.seed, epoch as u64 - 1)?;
-        let mut loss_sum = 0.0;
-        for (b, indices) in batches.iter().enumerate() {
-            let (loss, mut grads) = step(model, train, indices, &mut balancer, &mut rng)?;
-            if !loss.is_finite() {
-                return Err(Error::Diverged {
-                    epoch,
-                    batch: b + 1,
-                    loss,
-                });
-            }
-            loss_sum += loss;
-            let uses_log_vars = matches!(balancer.method, Balance::Uncertainty);
-            let mut log_vars: Vec<T> = balancer.log_vars.iter().map(|&s| T::from_f64(s)).collect();
-            if let Some(max_norm) = tc.clip_norm {
-                let mut slices: Vec<&mut [T]> = grads.iter_mut().map(Tensor::data_mut).collect();
-                clip_grad_norm(&mut slices, max_norm)?;
-            }
-            let grad_slices: Vec<&[T]> = grads.iter().map(Tensor::data).collect();
-            let mut params: Vec<&mut [T]> = model
-                .parameters_mut()
-                .into_iter()
-                .map(Tensor::data_mut)
-                .collect();
-            if uses_log_vars {
-                params.push(&mut log_vars);
-            }
-            optimizer.step(&mut params, &grad_slices)?;
-            if uses_log_vars {
-                balancer.log_vars = log_vars.iter().map(|&v| Float::to_f64(v)).collect();
-            }
-            let elapsed = epoch_start.elapsed().as_secs_f64().max(1e-9);
-            on_event(MultiTaskEvent::Batch {
-                epoch,
-                batch: b + 1,
-                batches: batches.len(),
-                running_loss: loss_sum / (b + 1) as f64,
-                rows_per_second: ((b * tc.batch_size + indices.len()) as f64) / elapsed,
-            });
-        }
-        let seconds = epoch_start.elapsed().as_secs_f64();
-        let report = MultiTaskEpoch {
-            epoch,
-            loss: loss_sum / batches.len().max(1) as f64,
-            train: train.metrics(&model.predict(train.x())?)?,
-            validation: validation
-                .map(|v| v.metrics(&model.predict(v.x())?))
-                .transpose()?,
-            weights: balancer.effective_weights(),
-            log_variances: matches!(balancer.method, Balance::Uncertainty)
-                .then(|| balancer.log_vars.clone()),
-            seconds,
-        };
-        on_event(MultiTaskEvent::Epoch(&report));
-        history.push(report);
-    }
-    Ok(MultiTaskFitReport {
-        history,
-        seconds: started.elapsed().as_secs_f64(),
-    })
+    let mut learner = MultiTaskLearner::new(model.clone(), config)?;
+    let report = fit(&mut learner, train, validation, &config.train, on_event)?;
+    *model = learner.into_model();
+    Ok(report)
 }
 
 fn initial_weights(config: &MultiTaskTrainConfig, tasks: usize) -> Vec<f64> {
@@ -284,6 +271,7 @@ fn step<T: Float>(
     data: &MultiTaskData<T>,
     batch: &[usize],
     balancer: &mut Balancer,
+    log_vars: &[f64],
     rng: &mut ChaCha8Rng,
 ) -> Result<(f64, Vec<Tensor<T>>)> {
     let tape = Tape::new();
@@ -324,7 +312,7 @@ fn step<T: Float>(
             ))
         }
         Balance::Uncertainty => {
-            let s = tape.param(Tensor::from_f64s(&balancer.log_vars, &[losses.len()])?);
+            let s = tape.param(Tensor::from_f64s(log_vars, &[losses.len()])?);
             let Some(total) = uncertainty_loss(&losses, s, &balancer.constants)? else {
                 let mut g = zeros();
                 g.push(Tensor::zeros(&[losses.len()]));

@@ -6,8 +6,8 @@
 //! - [`MultiTaskData`] and [`masked_loss`]: rows missing one task's label still train the others.
 //! - [`Balance`]: fixed weights, uncertainty weighting (Kendall, Gal & Cipolla 2018), GradNorm
 //!   (Chen et al. 2018) and PCGrad (Yu et al. 2020); the formulas are in [`balance`].
-//! - [`fit_multitask`]: the training loop, with every task's metrics and the task weights
-//!   recorded after each epoch.
+//! - [`MultiTaskLearner`] and [`fit_multitask`]: training with the one training loop
+//!   ([`crate::train::fit`]), every task's metrics and the task weights recorded after each epoch.
 //!
 //! ```
 //! use nabla_nn::data::{Dataset, Standardizer};
@@ -32,7 +32,7 @@
 //! let report = fit_multitask(&mut model, &data, None, &train, &mut |_| {}).unwrap();
 //! let last = report.history.last().unwrap();
 //! assert!(last.train[0].unwrap().accuracy.unwrap() > 0.9); // species
-//! assert_eq!(last.weights.len(), 3);
+//! assert_eq!(last.state.weights.len(), 3);
 //! ```
 
 pub mod balance;
@@ -44,7 +44,8 @@ pub use balance::{
     gradnorm_update, pcgrad, uncertainty_loss, Balance, GradNormInput, GradNormStep,
 };
 pub use fit::{
-    fit_multitask, MultiTaskEpoch, MultiTaskEvent, MultiTaskFitReport, MultiTaskTrainConfig,
+    fit_multitask, BalanceState, MultiTaskEpoch, MultiTaskEvent, MultiTaskFitReport,
+    MultiTaskLearner, MultiTaskTrainConfig,
 };
 pub use labels::{masked_loss, MultiTaskData};
 pub use model::{Forward, MultiTaskConfig, MultiTaskModel, Task};

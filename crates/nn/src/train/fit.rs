@@ -1,22 +1,23 @@
-//! The training loop.
+//! The training loop, one for every model: it owns the epochs, the mini-batches, the learning-rate
+//! schedule, early stopping, divergence detection and the progress events; the model supplies
+//! the step ([`TrainStep`]).
 //!
 //! Each epoch shuffles the training rows (seeded by `(seed, epoch)`), and for every mini-batch
-//! records the forward pass on a fresh tape, takes the gradients, optionally clips them by global
-//! norm, and lets the optimizer update the weights in place. A non-finite loss stops training with
-//! [`Error::Diverged`] naming the epoch and batch. With a validation part and `patience`, training
-//! stops once the validation loss has not improved for `patience` epochs, and the best weights are
-//! restored.
+//! the model computes the loss and gradients on a fresh tape; the loop optionally clips them by
+//! global norm and lets the optimizer update the weights in place. A non-finite loss stops
+//! training with [`Error::Diverged`] naming the epoch and batch. The schedule is stepped after
+//! every epoch. With a validation part and `patience`, training stops once the validation loss
+//! has not improved for `patience` epochs, and the best weights are restored.
 
 use std::time::Instant;
 
-use nabla_tensor::loss::Reduction;
-use nabla_tensor::{Float, Tape, Tensor};
+use nabla_tensor::Float;
 
-use super::{evaluate, Metrics, Objective};
+use super::step::apply_gradients;
+use super::{EpochMetrics, Metrics, TrainStep};
 use crate::data::Batches;
 use crate::init;
-use crate::layers::Mlp;
-use crate::optim::{clip_grad_norm, LrSchedule, LrScheduler, Optimizer, OptimizerConfig};
+use crate::optim::{LrSchedule, LrScheduler, OptimizerConfig};
 use crate::{Error, Result};
 
 /// How to train.
@@ -54,13 +55,17 @@ impl Default for TrainConfig {
 
 /// What happened in one epoch.
 #[derive(Clone, Debug, PartialEq)]
-pub struct EpochReport {
+pub struct EpochReport<M = Metrics, S = ()> {
     /// The epoch, from 1.
     pub epoch: usize,
+    /// The mean loss of the epoch's mini-batches (training mode: what was minimised).
+    pub loss: f64,
     /// Metrics on the training rows after the epoch (evaluation mode).
-    pub train: Metrics,
+    pub train: M,
     /// Metrics on the validation rows, when there are any.
-    pub validation: Option<Metrics>,
+    pub validation: Option<M>,
+    /// The model's own state after the epoch (a multi-task network's task weights).
+    pub state: S,
     /// The learning rate used during the epoch.
     pub lr: f64,
     /// Seconds spent in the epoch's training steps.
@@ -69,7 +74,7 @@ pub struct EpochReport {
 
 /// Progress reported while training.
 #[derive(Clone, Copy, Debug)]
-pub enum Event<'a> {
+pub enum Event<'a, M = Metrics, S = ()> {
     /// A mini-batch finished.
     Batch {
         /// The epoch, from 1.
@@ -84,14 +89,14 @@ pub enum Event<'a> {
         rows_per_second: f64,
     },
     /// An epoch finished.
-    Epoch(&'a EpochReport),
+    Epoch(&'a EpochReport<M, S>),
 }
 
 /// The outcome of [`fit`].
 #[derive(Clone, Debug, PartialEq)]
-pub struct FitReport {
+pub struct FitReport<M = Metrics, S = ()> {
     /// One entry per epoch run.
-    pub history: Vec<EpochReport>,
+    pub history: Vec<EpochReport<M, S>>,
     /// True when early stopping ended training before `epochs`.
     pub stopped_early: bool,
     /// The epoch whose weights the model holds (the best validation epoch with early stopping,
@@ -101,32 +106,40 @@ pub struct FitReport {
     pub seconds: f64,
 }
 
-/// Trains `model` on `train = (x, y)` (targets as [`Objective::targets`] makes them), reporting
-/// progress through `on_event`.
+/// Trains `model` on `train`, evaluating it on `train` and `validation` after every epoch and
+/// reporting progress through `on_event`.
 ///
 /// # Errors
 /// [`Error::Diverged`] for a non-finite loss; [`Error::InvalidParameter`] for a zero batch
-/// size, zero epochs, or patience without validation data; shape errors when the data do not fit.
-pub fn fit<T: Float>(
-    model: &mut Mlp<T>,
-    objective: Objective,
-    train: (&Tensor<T>, &Tensor<T>),
-    validation: Option<(&Tensor<T>, &Tensor<T>)>,
+/// size, zero epochs, an invalid schedule, or patience without validation data; shape errors
+/// when the data do not fit.
+#[allow(clippy::type_complexity)]
+pub fn fit<T, D, L>(
+    model: &mut L,
+    train: &D,
+    validation: Option<&D>,
     config: &TrainConfig,
-    on_event: &mut dyn FnMut(Event<'_>),
-) -> Result<FitReport> {
+    on_event: &mut dyn FnMut(Event<'_, L::Metrics, L::State>),
+) -> Result<FitReport<L::Metrics, L::State>>
+where
+    T: Float,
+    D: ?Sized,
+    L: TrainStep<T, D>,
+{
     check(config, validation.is_some())?;
     let started = Instant::now();
-    let (x, y) = train;
-    let rows = x.shape()[0];
+    let rows = model.rows(train);
     let mut optimizer = config.optimizer.build::<T>()?;
     let mut scheduler = config
         .schedule
         .map(|s| LrScheduler::new(s, config.optimizer.lr()))
         .transpose()?;
+    if let Some(s) = scheduler.as_ref() {
+        s.apply(optimizer.as_mut()); // LinearLR starts from lr·start_factor
+    }
     let mut rng = init::seeded(config.seed ^ 0x9E37_79B9_7F4A_7C15);
     let mut history = Vec::with_capacity(config.epochs);
-    let mut best: Option<(f64, usize, Mlp<T>)> = None;
+    let mut best: Option<(f64, usize, L)> = None;
     let mut stopped_early = false;
 
     for epoch in 1..=config.epochs {
@@ -135,17 +148,7 @@ pub fn fit<T: Float>(
         let batches = Batches::shuffled(rows, config.batch_size, config.seed, epoch as u64 - 1)?;
         let mut loss_sum = 0.0;
         for (b, indices) in batches.iter().enumerate() {
-            let xb = x.index_select(0, indices)?;
-            let yb = y.index_select(0, indices)?;
-            let loss = train_step(
-                model,
-                optimizer.as_mut(),
-                objective,
-                xb,
-                yb,
-                config.clip_norm,
-                &mut rng,
-            )?;
+            let (loss, grads) = model.gradients(train, indices, &mut rng)?;
             if !loss.is_finite() {
                 return Err(Error::Diverged {
                     epoch,
@@ -153,6 +156,12 @@ pub fn fit<T: Float>(
                     loss,
                 });
             }
+            apply_gradients(
+                optimizer.as_mut(),
+                model.trainables_mut(),
+                grads,
+                config.clip_norm,
+            )?;
             loss_sum += loss;
             let elapsed = epoch_start.elapsed().as_secs_f64().max(1e-9);
             on_event(Event::Batch {
@@ -170,15 +179,15 @@ pub fn fit<T: Float>(
         }
         let report = EpochReport {
             epoch,
-            train: evaluate(model, objective, x, y)?,
-            validation: validation
-                .map(|(vx, vy)| evaluate(model, objective, vx, vy))
-                .transpose()?,
+            loss: loss_sum / batches.len().max(1) as f64,
+            train: model.evaluate(train)?,
+            validation: validation.map(|v| model.evaluate(v)).transpose()?,
+            state: model.state(),
             lr,
             seconds,
         };
         on_event(Event::Epoch(&report));
-        let validation_loss = report.validation.map(|m| m.loss);
+        let validation_loss = report.validation.as_ref().map(EpochMetrics::loss);
         history.push(report);
         if let (Some(patience), Some(loss)) = (config.patience, validation_loss) {
             let improved = best.as_ref().is_none_or(|(b, _, _)| loss < *b);
@@ -227,68 +236,15 @@ fn check(config: &TrainConfig, has_validation: bool) -> Result<()> {
     Ok(())
 }
 
-/// One training step on the mini-batch `(xb, yb)`: forward, backward, optional clipping by
-/// global norm, optimizer update. Returns the batch loss; a non-finite loss leaves the weights
-/// untouched.
-///
-/// # Errors
-/// Shape errors when the batch does not fit the model; optimizer errors.
-pub fn train_step<T: Float>(
-    model: &mut Mlp<T>,
-    optimizer: &mut dyn Optimizer<T>,
-    objective: Objective,
-    xb: Tensor<T>,
-    yb: Tensor<T>,
-    clip_norm: Option<f64>,
-    rng: &mut rand_chacha::ChaCha8Rng,
-) -> Result<f64> {
-    let (loss, mut grads) = step_gradients(model, objective, xb, yb, rng)?;
-    if !loss.is_finite() {
-        return Ok(loss);
-    }
-    if let Some(max_norm) = clip_norm {
-        let mut slices: Vec<&mut [T]> = grads.iter_mut().map(Tensor::data_mut).collect();
-        clip_grad_norm(&mut slices, max_norm)?;
-    }
-    let grad_slices: Vec<&[T]> = grads.iter().map(Tensor::data).collect();
-    let mut params: Vec<&mut [T]> = model
-        .parameters_mut()
-        .into_iter()
-        .map(Tensor::data_mut)
-        .collect();
-    optimizer.step(&mut params, &grad_slices)?;
-    Ok(loss)
-}
-
-/// One forward and backward pass on a fresh tape: the batch loss and the gradient of every
-/// parameter, in [`Mlp::parameters`] order. The tape is dropped before returning, so the
-/// optimizer can update the weights in place without copying them.
-fn step_gradients<T: Float>(
-    model: &Mlp<T>,
-    objective: Objective,
-    xb: Tensor<T>,
-    yb: Tensor<T>,
-    rng: &mut rand_chacha::ChaCha8Rng,
-) -> Result<(f64, Vec<Tensor<T>>)> {
-    let tape = Tape::new();
-    let params = model.bind(&tape);
-    let out = model.forward_t(&params, tape.constant(xb), true, rng)?;
-    let loss = out.loss(tape.constant(yb), objective.loss(), Reduction::Mean)?;
-    let value = loss.value().item()?.to_f64();
-    let mut grads = tape.backward(loss)?;
-    let tensors = params
-        .iter()
-        .map(|&p| grads.take(p).unwrap_or_else(|| Tensor::zeros(&p.shape())))
-        .collect();
-    Ok((value, tensors))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::layers::MlpConfig;
+    use crate::layers::{Mlp, MlpConfig};
     use crate::optim::HyperValue;
+    use crate::optim::OptimizerConfig;
+    use crate::train::{evaluate, Examples, Objective};
     use nabla_tensor::Activation;
+    use nabla_tensor::Tensor;
 
     fn xor() -> (Tensor<f64>, Tensor<f64>) {
         (
@@ -314,8 +270,7 @@ mod tests {
             let mut mlp = Mlp::new(&config, 5).unwrap();
             fit(
                 &mut mlp,
-                Objective::Binary,
-                (&x, &y),
+                &Examples::new(Objective::Binary, &x, &y),
                 None,
                 &train,
                 &mut |_| {},
@@ -342,13 +297,13 @@ mod tests {
                 .unwrap(),
             ..TrainConfig::default()
         };
+        let objective = Objective::Regression {
+            mean: 0.0,
+            std: 1.0,
+        };
         let err = fit(
             &mut mlp,
-            Objective::Regression {
-                mean: 0.0,
-                std: 1.0,
-            },
-            (&x, &y),
+            &Examples::new(objective, &x, &y),
             None,
             &train,
             &mut |_| {},
@@ -379,9 +334,8 @@ mod tests {
         let flipped = y.map(|v| 1.0 - v);
         let report = fit(
             &mut mlp,
-            Objective::Binary,
-            (&x, &y),
-            Some((&x, &flipped)),
+            &Examples::new(Objective::Binary, &x, &y),
+            Some(&Examples::new(Objective::Binary, &x, &flipped)),
             &train,
             &mut |_| {},
         )

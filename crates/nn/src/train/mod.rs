@@ -1,10 +1,13 @@
-//! Training: mini-batch gradient descent of an [`Mlp`](crate::layers::Mlp) with any optimizer,
-//! held-out evaluation, early stopping and divergence detection.
+//! Training: one loop ([`fit`]) for every model — mini-batch gradient descent with any
+//! optimizer, learning-rate schedules, held-out evaluation, early stopping and divergence
+//! detection. A model takes part by implementing [`TrainStep`]: [`Mlp`](crate::layers::Mlp)
+//! trains on [`Examples`], a multi-task network through
+//! [`MultiTaskLearner`](crate::multitask::MultiTaskLearner).
 //!
 //! ```
 //! use nabla_nn::layers::{Mlp, MlpConfig};
 //! use nabla_nn::optim::{HyperValue, OptimizerConfig};
-//! use nabla_nn::train::{fit, Objective, TrainConfig};
+//! use nabla_nn::train::{fit, Examples, Objective, TrainConfig};
 //! use nabla_tensor::{Activation, Tensor};
 //!
 //! // XOR, learned by a 2-8-1 tanh network.
@@ -18,14 +21,17 @@
 //!     optimizer: OptimizerConfig::from_name("adam", &[("lr", HyperValue::Number(0.05))]).unwrap(),
 //!     ..TrainConfig::default()
 //! };
-//! let report = fit(&mut mlp, Objective::Binary, (&x, &y), None, &train, &mut |_| {}).unwrap();
+//! let data = Examples::new(Objective::Binary, &x, &y);
+//! let report = fit(&mut mlp, &data, None, &train, &mut |_| {}).unwrap();
 //! assert_eq!(report.history.last().unwrap().train.accuracy, Some(1.0));
 //! ```
 
 mod fit;
 mod metrics;
 mod objective;
+mod step;
 
-pub use fit::{fit, train_step, EpochReport, Event, FitReport, TrainConfig};
+pub use fit::{fit, EpochReport, Event, FitReport, TrainConfig};
 pub use metrics::{evaluate, metrics_of, Metrics};
 pub use objective::Objective;
+pub use step::{train_step, EpochMetrics, Examples, Module, TrainStep};

@@ -29,7 +29,7 @@ use nabla_nn::init::Init;
 use nabla_nn::layers::{Mlp, MlpConfig};
 use nabla_nn::model_file::{McDropout, Model, Network, TargetInfo};
 use nabla_nn::optim::{HyperValue, OptimizerConfig};
-use nabla_nn::train::{evaluate, fit, FitReport, Metrics, Objective, TrainConfig};
+use nabla_nn::train::{evaluate, fit, Examples, FitReport, Metrics, Objective, TrainConfig};
 use nabla_tensor::{Activation, Float, Tensor};
 
 use crate::output::CommonArgs;
@@ -405,11 +405,13 @@ fn train_typed<T: Float>(
         .transpose()?;
     let mut mlp = Mlp::<T>::new(mlp_config, args.seed)?;
     let mut bar = progress::Progress::new(args.epochs, args.common.quiet);
+    let validation_examples = validation
+        .as_ref()
+        .map(|(vx, vy)| Examples::new(objective, vx, vy));
     let fit_report = fit(
         &mut mlp,
-        objective,
-        (&x, &y),
-        validation.as_ref().map(|(a, b)| (a, b)),
+        &Examples::new(objective, &x, &y),
+        validation_examples.as_ref(),
         config,
         &mut |event| bar.update(event),
     );

@@ -21,10 +21,10 @@ use anyhow::{bail, Context};
 use clap::Args;
 use nabla_nn::data::{CsvOptions, Dataset, SplitConfig, SplitData, Standardizer, TargetSpec};
 use nabla_nn::multitask::{
-    fit_multitask, Balance, MultiTaskConfig, MultiTaskData, MultiTaskEvent, MultiTaskFitReport,
-    MultiTaskModel, MultiTaskTrainConfig, Task,
+    fit_multitask, Balance, MultiTaskConfig, MultiTaskData, MultiTaskFitReport, MultiTaskModel,
+    MultiTaskTrainConfig, Task,
 };
-use nabla_nn::train::{Event, Metrics, Objective, TrainConfig};
+use nabla_nn::train::{Metrics, Objective, TrainConfig};
 use nabla_tensor::{Activation, Float};
 use serde_json::{json, Map, Value};
 
@@ -251,24 +251,7 @@ pub fn train_network<T: Float>(
         &train,
         validation.as_ref(),
         config,
-        &mut |event| {
-            if let MultiTaskEvent::Batch {
-                epoch,
-                batch,
-                batches,
-                running_loss,
-                rows_per_second,
-            } = event
-            {
-                bar.update(Event::Batch {
-                    epoch,
-                    batch,
-                    batches,
-                    running_loss,
-                    rows_per_second,
-                });
-            }
-        },
+        &mut |event| bar.update(event),
     );
     bar.finish();
     let report = report?;
@@ -416,8 +399,8 @@ fn to_json(
                 "train": outcome.train[t].as_ref().map(metrics_json),
                 "validation": outcome.validation.as_ref().and_then(|v| v[t].as_ref().map(metrics_json)),
                 "test": outcome.test[t].as_ref().map(metrics_json),
-                "weight": last.map(|e| e.weights[t]),
-                "log_variance": last.and_then(|e| e.log_variances.as_ref().map(|s| s[t])),
+                "weight": last.map(|e| e.state.weights[t]),
+                "log_variance": last.and_then(|e| e.state.log_variances.as_ref().map(|s| s[t])),
                 "rows": {
                     "train": rows(&data.split.train),
                     "test": rows(&data.split.test),
@@ -433,8 +416,8 @@ fn to_json(
             json!({
                 "epoch": e.epoch,
                 "loss": e.loss,
-                "weights": named(tasks, &e.weights),
-                "log_variances": e.log_variances.as_ref().map(|s| named(tasks, s)),
+                "weights": named(tasks, &e.state.weights),
+                "log_variances": e.state.log_variances.as_ref().map(|s| named(tasks, s)),
                 "train": per_task(tasks, &e.train),
                 "validation": e.validation.as_ref().map(|v| per_task(tasks, v)),
                 "seconds": e.seconds,
@@ -565,7 +548,7 @@ fn to_text(
             }
             let _ = write!(s, "  {cell:>22}");
         }
-        let w: Vec<String> = e.weights.iter().map(|w| format!("{w:.3}")).collect();
+        let w: Vec<String> = e.state.weights.iter().map(|w| format!("{w:.3}")).collect();
         let _ = writeln!(s, "  {}", w.join(" "));
     }
     let _ = writeln!(s, "\n{:<16} {:<12} {:<30} test", "task", "kind", "train");

@@ -5,7 +5,7 @@
 use std::io::{IsTerminal, Write};
 use std::time::{Duration, Instant};
 
-use nabla_nn::train::Event;
+use nabla_nn::train::{EpochMetrics, Event};
 
 /// A throttled, single-line progress display.
 pub struct Progress {
@@ -25,7 +25,7 @@ impl Progress {
     }
 
     /// Shows a training event (at most ten redraws a second, and every epoch's end).
-    pub fn update(&mut self, event: Event<'_>) {
+    pub fn update<M: EpochMetrics, S>(&mut self, event: Event<'_, M, S>) {
         if !self.enabled {
             return;
         }
@@ -52,10 +52,12 @@ impl Progress {
             Event::Epoch(report) => {
                 let mut line = format!(
                     "epoch {}/{} done  train loss {:.4}",
-                    report.epoch, self.epochs, report.train.loss
+                    report.epoch,
+                    self.epochs,
+                    report.train.loss()
                 );
-                if let Some(v) = report.validation {
-                    line.push_str(&format!("  validation loss {:.4}", v.loss));
+                if let Some(v) = &report.validation {
+                    line.push_str(&format!("  validation loss {:.4}", v.loss()));
                 }
                 line
             }

@@ -80,7 +80,7 @@ impl Figure for Curves<'_> {
                     task.name.clone(),
                     history
                         .iter()
-                        .map(|e| (e.epoch as f64, e.weights[t]))
+                        .map(|e| (e.epoch as f64, e.state.weights[t]))
                         .collect(),
                 )
             })
@@ -107,7 +107,9 @@ pub fn save(
 ) -> anyhow::Result<()> {
     let widths = |w: &[usize]| w.iter().map(usize::to_string).collect::<Vec<_>>().join("-");
     let balance = match outcome.fit.history.first() {
-        Some(e) if e.log_variances.is_some() => format!(", {balance} balancing (weights c·e^(−s))"),
+        Some(e) if e.state.log_variances.is_some() => {
+            format!(", {balance} balancing (weights c·e^(−s))")
+        }
         _ => format!(", {balance} balancing"),
     };
     let title = format!(
