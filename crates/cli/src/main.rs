@@ -3,16 +3,20 @@
 //! One module per command under `commands/`; each defines its clap `Args` and a `run` function.
 //! `main` turns every error into one line on stderr and exit status 2, and a closed pipe into a
 //! quiet exit, so no panic or backtrace reaches the user; a command that grades claims returns
-//! its own exit status (1 when a claim is not correct).
+//! its own exit status (1 when a claim is not correct); an interrupt removes the temporary
+//! files of unfinished writes and exits 130 ([`temp_files`]).
 
 mod commands;
+mod limits;
 mod marked;
 mod output;
+mod paths;
 mod plot;
+mod temp_files;
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 /// A deep-learning fundamentals toolkit: every core idea computable, checkable and visible.
 #[derive(Parser)]
@@ -44,6 +48,28 @@ enum Command {
     /// Ordinary least squares with a full summary, Durbin–Watson (exact p-values and bounds) and
     /// Breusch–Godfrey; rows are observations in time order.
     Regress(commands::regress::RegressArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell) on stdout.
+    Completions(commands::completions::CompletionsArgs),
+    /// Print the manual page (roff) of nabla or of one command on stdout.
+    Man(commands::man::ManArgs),
+}
+
+/// nabla's clap command: the derived one, with every option's value allowed to start with `-`
+/// (`--at -2,2`, `--start -1.5,2`, and `--epochs -1`, which then fails naming `--epochs`).
+pub fn cli_command() -> clap::Command {
+    values_may_start_with_a_hyphen(Cli::command())
+}
+
+fn values_may_start_with_a_hyphen(command: clap::Command) -> clap::Command {
+    command
+        .mut_args(|arg| {
+            if arg.get_long().is_some() && arg.get_action().takes_values() {
+                arg.allow_hyphen_values(true)
+            } else {
+                arg
+            }
+        })
+        .mut_subcommands(values_may_start_with_a_hyphen)
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -58,12 +84,18 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Activation(args) => commands::activation::run(&args),
         Command::Optimize(args) => commands::optimize::run(&args),
         Command::Regress(args) => return commands::regress::run(&args),
+        Command::Completions(args) => commands::completions::run(&args, cli_command()),
+        Command::Man(args) => commands::man::run(&args, cli_command()),
     }?;
     Ok(ExitCode::SUCCESS)
 }
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    temp_files::remove_on_interrupt();
+    let parsed = cli_command()
+        .try_get_matches()
+        .and_then(|matches| Cli::from_arg_matches(&matches));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(err) => {
             // clap prints help/version to stdout (exit 0) and usage errors to stderr (exit 2).
@@ -84,5 +116,33 @@ fn main() -> ExitCode {
             eprintln!("nabla: {err:#}");
             ExitCode::from(2)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_command_definition_is_consistent() {
+        cli_command().debug_assert();
+    }
+
+    #[test]
+    fn every_option_value_may_start_with_a_hyphen() {
+        fn check(command: &clap::Command) {
+            for arg in command.get_arguments() {
+                if arg.get_long().is_some() && arg.get_action().takes_values() {
+                    assert!(
+                        arg.is_allow_hyphen_values_set(),
+                        "{} --{}",
+                        command.get_name(),
+                        arg.get_long().unwrap()
+                    );
+                }
+            }
+            command.get_subcommands().for_each(check);
+        }
+        check(&cli_command());
     }
 }

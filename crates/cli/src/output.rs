@@ -7,6 +7,8 @@ use std::path::Path;
 use anyhow::Context;
 use clap::{Args, ValueEnum};
 
+use crate::temp_files::TempFile;
+
 /// How a command prints its result.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Default)]
 pub enum Format {
@@ -41,42 +43,34 @@ impl CommonArgs {
 
 /// Writes `value` as one JSON object (and a newline) on stdout.
 pub fn print_json(value: &serde_json::Value) -> anyhow::Result<()> {
-    let mut out = io::stdout().lock();
-    serde_json::to_writer(&mut out, value)?;
-    writeln!(out)?;
-    out.flush()?;
-    Ok(())
+    let mut text = serde_json::to_string(value)?;
+    text.push('\n');
+    print_text(&text)
 }
 
 /// Writes `text` on stdout.
+///
+/// # Errors
+/// "cannot write to stdout" with the I/O error (a closed pipe among them: see
+/// [`is_broken_pipe`]).
 pub fn print_text(text: &str) -> anyhow::Result<()> {
     let mut out = io::stdout().lock();
-    out.write_all(text.as_bytes())?;
-    out.flush()?;
-    Ok(())
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .context("cannot write to stdout")
 }
 
 /// Writes `bytes` to `path` atomically: a temporary file beside it, then a rename, so a failure
-/// never leaves a half-written file behind.
+/// never leaves a half-written file behind, and an interrupted run leaves no temporary file
+/// ([`crate::temp_files`]).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => std::path::PathBuf::from("."),
-    };
-    let name = path
-        .file_name()
-        .with_context(|| format!("{}: not a file path", path.display()))?;
-    let tmp = dir.join(format!(
-        ".{}.tmp{}",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    let result = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
-    if let Err(err) = result {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(err).with_context(|| format!("cannot write {}", path.display()));
-    }
-    Ok(())
+    let result = TempFile::beside(path).and_then(|(temp, mut file)| {
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        drop(file);
+        temp.persist()
+    });
+    result.with_context(|| format!("cannot write {}", path.display()))
 }
 
 /// True when the error chain ends in a closed stdout (`nabla ... | head`).

@@ -26,6 +26,7 @@
 use faer::Mat;
 use statrs::distribution::{ChiSquared, ContinuousCDF, FisherSnedecor};
 
+use crate::allocation::check_allocation;
 use crate::design::Design;
 use crate::error::{Result, StatsError};
 use crate::ols::OlsFit;
@@ -48,14 +49,24 @@ pub struct BreuschGodfrey {
     pub f_p_value: f64,
 }
 
+/// The largest order the test allows for `fit`: n − r − 1 (0 when it is not computable, n ≤ r + 1).
+pub fn max_breusch_godfrey_order(fit: &OlsFit) -> usize {
+    fit.n.saturating_sub(fit.rank + 1)
+}
+
 /// Runs the test of order `order` on the residuals of `fit` (a fit of `design`).
 ///
 /// # Errors
-/// [`StatsError::InvalidOrder`] unless 1 ≤ order ≤ n − r − 1; [`StatsError::PerfectFit`] when
-/// every residual is zero.
+/// [`StatsError::BreuschGodfreyNotComputable`] when n ≤ r + 1 (no order is possible: the fit
+/// stands, the test does not exist); [`StatsError::InvalidOrder`] unless
+/// 1 ≤ order ≤ n − r − 1; [`StatsError::PerfectFit`] when every residual is zero;
+/// [`StatsError::TooLarge`] when the n×(r + order) auxiliary design cannot be allocated.
 pub fn breusch_godfrey(design: &Design, fit: &OlsFit, order: usize) -> Result<BreuschGodfrey> {
     let n = fit.n;
-    let max = n.saturating_sub(fit.rank + 1);
+    let max = max_breusch_godfrey_order(fit);
+    if max == 0 {
+        return Err(StatsError::BreuschGodfreyNotComputable { n, rank: fit.rank });
+    }
     if order == 0 || order > max {
         return Err(StatsError::InvalidOrder { order, max });
     }
@@ -67,6 +78,7 @@ pub fn breusch_godfrey(design: &Design, fit: &OlsFit, order: usize) -> Result<Br
         .filter(|j| !fit.aliased.contains(j))
         .collect();
     let r = retained.len();
+    check_allocation("the Breusch–Godfrey auxiliary regression", n, r + order)?;
     let aux = Mat::from_fn(n, r + order, |i, j| {
         if j < r {
             design.matrix()[(i, retained[j])]

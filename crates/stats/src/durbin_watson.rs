@@ -43,6 +43,7 @@
 use faer::{Mat, Side};
 use statrs::distribution::{ContinuousCDF, Normal};
 
+use crate::allocation::check_allocation;
 use crate::design::Design;
 use crate::dw_bounds::{dw_bounds, DwBounds, Verdict};
 use crate::error::{Result, StatsError};
@@ -141,8 +142,10 @@ pub fn dw_statistic(residuals: &[f64]) -> (f64, f64) {
 ///
 /// # Errors
 /// [`StatsError::InvalidAlpha`] for α outside (0, 1); [`StatsError::PerfectFit`] when every
-/// residual is zero; [`StatsError::Eigenvalues`] or [`StatsError::Integration`] when the
-/// numerics fail.
+/// residual is zero; [`StatsError::TooLarge`] when the exact distribution's n×n matrix (two of
+/// them, with the eigensolver's copy) cannot be allocated — lower
+/// [`DurbinWatsonConfig::exact_limit`] to get the normal approximation;
+/// [`StatsError::Eigenvalues`] or [`StatsError::Integration`] when the numerics fail.
 pub fn durbin_watson(
     design: &Design,
     fit: &OlsFit,
@@ -176,6 +179,13 @@ pub fn durbin_watson(
     let null_variance = 2.0 * (m * trace_ma2 - trace_ma * trace_ma) / (m * m * (m + 2.0));
 
     let exact = n <= config.exact_limit;
+    if exact {
+        check_allocation(
+            "the exact Durbin–Watson distribution",
+            n.saturating_mul(2),
+            n,
+        )?;
+    }
     let (greater, less, p_method) = if exact {
         let nu = eigenvalues_mam(&q, &b, &c)?;
         let shifted: Vec<f64> = nu.iter().map(|v| v - statistic).collect();

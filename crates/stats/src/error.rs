@@ -73,6 +73,27 @@ pub enum StatsError {
     /// The singular values of the design could not be computed.
     #[error("the singular values of the design could not be computed")]
     SingularValues,
+    /// A matrix the computation needs is larger than the memory that can be allocated.
+    #[error("{what} needs a {rows}×{cols} matrix ({gib:.1} GiB), more memory than can be allocated", gib = bytes / (1u64 << 30) as f64)]
+    TooLarge {
+        /// What the matrix is for.
+        what: &'static str,
+        /// Its rows.
+        rows: usize,
+        /// Its columns.
+        cols: usize,
+        /// Its size in bytes.
+        bytes: f64,
+    },
+    /// The fit leaves too few residual degrees of freedom for the Breusch–Godfrey auxiliary
+    /// regression (it needs n ≥ rank + 2): the test is not computable, the fit itself is fine.
+    #[error("Breusch–Godfrey is not computable with {n} observations for a design of rank {rank}: the auxiliary regression needs at least rank + 2 observations")]
+    BreuschGodfreyNotComputable {
+        /// Number of observations.
+        n: usize,
+        /// Rank of the design.
+        rank: usize,
+    },
     /// Numerical integration missed its error target.
     #[error("numerical integration for {quantity} did not converge (estimate {estimate:e}, error bound {error:e})")]
     Integration {

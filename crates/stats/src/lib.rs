@@ -19,6 +19,7 @@
 //! # Ok::<(), nabla_stats::StatsError>(())
 //! ```
 
+mod allocation;
 mod breusch_godfrey;
 mod design;
 mod durbin_watson;
@@ -29,7 +30,8 @@ pub mod quadratic_form;
 mod quadrature;
 mod rank_revealing_qr;
 
-pub use breusch_godfrey::{breusch_godfrey, BreuschGodfrey};
+pub use allocation::check_allocation;
+pub use breusch_godfrey::{breusch_godfrey, max_breusch_godfrey_order, BreuschGodfrey};
 pub use design::{Design, INTERCEPT};
 pub use durbin_watson::{
     durbin_watson, dw_statistic, DurbinWatson, DurbinWatsonConfig, DwPValues, PMethod,

@@ -18,6 +18,7 @@ use nabla_tensor::Float;
 use serde_json::{json, Value};
 
 use super::train::Dtype;
+use crate::limits;
 use crate::output::{self, CommonArgs, Format};
 
 /// The largest matrix a GEMM workload may ask for (64 Mi elements: 256 MiB in f32).
@@ -78,13 +79,14 @@ fn median(values: &[f64]) -> f64 {
 
 /// Runs `nabla bench`.
 pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
-    if args.repeats == 0 || args.seconds.is_nan() || args.seconds <= 0.0 {
-        bail!("--repeats and --seconds must be positive");
+    if args.repeats == 0 {
+        bail!("--repeats must be positive");
     }
+    limits::check_seconds("--seconds", args.seconds)?;
+    let repetitions = format!("{} repetitions of {} s", args.repeats, args.seconds);
+    limits::check_duration("--repeats", repetitions, args.repeats as f64 * args.seconds)?;
     if let Some(threads) = args.threads {
-        if threads == 0 {
-            bail!("--threads: give at least 1");
-        }
+        limits::check_threads("--threads", threads)?;
         rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .build_global()

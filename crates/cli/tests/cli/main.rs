@@ -9,5 +9,6 @@ mod model;
 mod multitask;
 mod optimize;
 mod regress;
+mod reliability;
 mod train;
 mod util;

@@ -102,9 +102,21 @@ pub fn run(args: &RegressArgs) -> anyhow::Result<ExitCode> {
     if let Some(path) = &args.plot {
         crate::plot::ImageFormat::from_path(path, "--plot")?;
     }
+    crate::paths::RunPaths::new()
+        .input("FILE", Some(&args.file))
+        .input("--claims", args.claims.claims.as_deref())
+        .output("--plot", args.plot.as_deref())
+        .check()?;
     let claims = args.claims.read()?;
     let file = args.file.display().to_string();
     let table = table::read(&args.file, &args.y, args.x.as_deref())?;
+    let n = table.y.len();
+    if n <= args.exact_limit {
+        let what = format!(
+            "the exact Durbin–Watson distribution at n = {n} (an {n}×{n} eigenvalue problem)"
+        );
+        crate::limits::check_memory("--exact-limit", what, 16.0 * (n as f64).powi(2))?;
+    }
     let mut warnings = Vec::new();
     if !table.skipped.is_empty() {
         warnings.push(format!(

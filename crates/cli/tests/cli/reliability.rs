@@ -1,0 +1,154 @@
+//! nabla's reliability promises (docs/reliability.md), one test per class of hostile input,
+//! each named for what broke: values starting with `-`, write errors on stdout, interrupted
+//! writes, outputs that would clobber inputs, absurd sizes, and the shell completions and manual
+//! page generated from the flag definitions.
+
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+use crate::util::{assert_usage_error, nabla};
+
+/// A fresh folder for one test.
+fn scratch(test: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("nabla-reliability-{}-{test}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn negative_values_of_integer_flags_name_the_flag_not_an_unexpected_argument() {
+    let cases: [&[&str]; 4] = [
+        &["train", "--epochs", "-1"],
+        &["train", "--batch", "-32"],
+        &["bench", "--repeats", "-1"],
+        &["regress", "data.csv", "--y", "y", "--exact-limit", "-5"],
+    ];
+    for args in cases {
+        let run = nabla(args);
+        assert_eq!(run.status, 2, "{args:?}: {}", run.stderr);
+        assert!(
+            !run.stderr.contains("unexpected argument"),
+            "{args:?}: {}",
+            run.stderr
+        );
+        let flag = args[args.len() - 2];
+        assert!(run.stderr.contains(flag), "{args:?}: {}", run.stderr);
+    }
+}
+
+#[test]
+fn values_starting_with_a_hyphen_are_values() {
+    let run = nabla(&["activation", "relu", "--at", "-2,2", "--format", "json"]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let run = nabla(&[
+        "optimize",
+        "--function",
+        "quadratic",
+        "--optimizer",
+        "sgd",
+        "--start",
+        "-1.5,2",
+        "--steps",
+        "2",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_write_error_on_stdout_says_stdout() {
+    let full = std::fs::File::create("/dev/full").unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_nabla"))
+        .args(["activation", "relu", "--at", "1", "--format", "json"])
+        .stdout(full)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("stdout"), "{stderr}");
+}
+
+#[test]
+fn a_closed_stdout_is_a_quiet_exit() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_nabla"))
+        .args(["completions", "bash"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert!(
+        output.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn an_interrupted_run_exits_130_and_leaves_no_temporary_file() {
+    let dir = scratch("interrupt");
+    for delay_ms in [150u64, 400, 900] {
+        let model = dir.join("model.safetensors");
+        let child = Command::new(env!("CARGO_BIN_EXE_nabla"))
+            .args([
+                "train", "--data", "iris", "--epochs", "1000000", "--quiet", "--save",
+            ])
+            .arg(&model)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let killed = Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        let output = child.wait_with_output().unwrap();
+        assert_eq!(
+            output.status.code(),
+            Some(130),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let left: Vec<_> = std::fs::read_dir(&dir).unwrap().collect();
+        assert!(left.is_empty(), "left behind after {delay_ms} ms: {left:?}");
+    }
+}
+
+#[test]
+fn completions_are_generated_for_bash_zsh_and_fish() {
+    for shell in ["bash", "zsh", "fish"] {
+        let run = nabla(&["completions", shell]);
+        assert_eq!(run.status, 0, "{shell}: {}", run.stderr);
+        for word in ["train", "regress", "epochs", "exact-limit"] {
+            assert!(run.stdout.contains(word), "{shell} completions lack {word}");
+        }
+    }
+    assert_usage_error(&["completions", "tcsh"], "tcsh");
+}
+
+#[test]
+fn the_manual_page_covers_nabla_and_each_command() {
+    let run = nabla(&["man"]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.starts_with(".ie") || run.stdout.contains(".TH nabla"),
+        "{}",
+        &run.stdout[..200.min(run.stdout.len())]
+    );
+    assert!(run.stdout.contains("regress"));
+    let run = nabla(&["man", "train"]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("nabla\\-train") && run.stdout.contains("epochs"));
+    assert_usage_error(
+        &["man", "no-such-command"],
+        "no command named 'no-such-command'",
+    );
+}

@@ -1,0 +1,69 @@
+//! Inputs at the edges of what the statistics accept: the smallest fittable sample, and sizes
+//! whose matrices cannot be allocated. Each is a result or a structured error, never a panic.
+
+use nabla_stats::{
+    breusch_godfrey, check_allocation, durbin_watson, max_breusch_godfrey_order, Design,
+    DurbinWatsonConfig, OlsConfig, StatsError,
+};
+
+#[test]
+fn a_fit_with_one_residual_degree_of_freedom_is_fitted_and_breusch_godfrey_is_not_computable() {
+    // n = k + 1: three observations, intercept and one slope.
+    let x = [1.0, 2.0, 4.0];
+    let y = [1.0, 3.0, 2.0];
+    let design = Design::new(&[("x", &x[..])], true).unwrap();
+    let fit = OlsConfig::default().fit(&design, &y).unwrap();
+    assert_eq!((fit.n, fit.rank, fit.df_resid), (3, 2, 1));
+    assert!(fit
+        .coefficients
+        .iter()
+        .all(|c| c.estimate.is_some_and(f64::is_finite)));
+    assert_eq!(max_breusch_godfrey_order(&fit), 0);
+    let err = breusch_godfrey(&design, &fit, 1).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            StatsError::BreuschGodfreyNotComputable { n: 3, rank: 2 }
+        ),
+        "{err}"
+    );
+    // Durbin–Watson still exists: one non-zero eigenvalue, d is that eigenvalue.
+    let dw = durbin_watson(&design, &fit, &DurbinWatsonConfig::default()).unwrap();
+    assert!(dw.statistic.is_finite() && dw.statistic >= 0.0 && dw.statistic <= 4.0);
+}
+
+#[test]
+fn an_order_beyond_the_largest_is_named_with_the_largest() {
+    let x: Vec<f64> = (0..8).map(|i| f64::from(i) * 0.7).collect();
+    let y: Vec<f64> = x.iter().map(|v| (v * 3.1).sin() + v).collect();
+    let design = Design::new(&[("x", &x[..])], true).unwrap();
+    let fit = OlsConfig::default().fit(&design, &y).unwrap();
+    assert_eq!(max_breusch_godfrey_order(&fit), 5);
+    breusch_godfrey(&design, &fit, 5).unwrap();
+    let err = breusch_godfrey(&design, &fit, 6).unwrap_err();
+    assert!(
+        matches!(err, StatsError::InvalidOrder { order: 6, max: 5 }),
+        "{err}"
+    );
+}
+
+#[test]
+fn matrices_beyond_the_address_space_are_a_structured_error_not_an_abort() {
+    // 10⁷ × 10⁷ doubles are 800 TB, beyond any address space; 2⁴⁰ × 2⁴⁰ overflows usize.
+    for (rows, cols) in [(10_000_000, 10_000_000), (1 << 40, 1 << 40)] {
+        let err = check_allocation("a test", rows, cols).unwrap_err();
+        match err {
+            StatsError::TooLarge {
+                what,
+                rows: r,
+                cols: c,
+                bytes,
+            } => {
+                assert_eq!((what, r, c), ("a test", rows, cols));
+                assert_eq!(bytes, rows as f64 * cols as f64 * 8.0);
+            }
+            other => panic!("{other}"),
+        }
+    }
+    check_allocation("a small matrix", 100, 100).unwrap();
+}
