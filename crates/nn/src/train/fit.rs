@@ -9,7 +9,7 @@
 //! every epoch. With a validation part and `patience`, training stops once the validation loss
 //! has not improved for `patience` epochs, and the best weights are restored.
 
-use std::time::Instant;
+use web_time::Instant;
 
 use nabla_tensor::Float;
 

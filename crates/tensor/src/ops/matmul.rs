@@ -15,6 +15,7 @@
 //! assert_eq!(a.matmul(&b).unwrap().data(), &[19.0, 22.0, 43.0, 50.0]);
 //! ```
 
+use super::threads;
 use crate::shape::{self, Dims};
 use crate::{Error, Float, Result, Tensor};
 
@@ -85,11 +86,7 @@ fn gemm_on<T: Float>(
     }
     debug_assert!(lhs.data.len() > (m - 1) * lhs.row_stride + (k - 1) * lhs.col_stride);
     debug_assert!(rhs.data.len() > (k - 1) * rhs.row_stride + (n - 1) * rhs.col_stride);
-    let parallelism = if may_thread && m * n * k >= PARALLEL_WORK {
-        gemm::Parallelism::Rayon(0)
-    } else {
-        gemm::Parallelism::None
-    };
+    let parallelism = threads::gemm_parallelism(may_thread && m * n * k >= PARALLEL_WORK);
     // SAFETY: the asserts above keep every strided read inside `lhs` and `rhs`, and `dst` holds
     // m·n contiguous elements; `gemm` computes dst = alpha·dst + beta·lhs·rhs.
     unsafe {
@@ -323,7 +320,7 @@ pub(crate) fn linear_backward<T: Float>(
     // batches that beats splitting each product.
     let side_by_side = wanted.lhs
         && wanted.rhs
-        && rayon::current_num_threads() > 1
+        && threads::current_num_threads() > 1
         && rows * inputs * outputs >= PARALLEL_WORK;
     let input_grad = |may_thread: bool| {
         let mut out = vec![T::zero(); x.numel()];
@@ -340,7 +337,7 @@ pub(crate) fn linear_backward<T: Float>(
         Tensor::from_parts(out, weight.shape())
     };
     let (grad_x, grad_w) = if side_by_side {
-        let (gx, gw) = rayon::join(|| input_grad(false), || weight_grad(false));
+        let (gx, gw) = threads::join(|| input_grad(false), || weight_grad(false));
         (Some(gx), Some(gw))
     } else {
         (

@@ -5,4 +5,5 @@ pub mod layout;
 pub mod matmul;
 pub mod reduce;
 pub mod softmax;
+mod threads;
 pub mod unary;
