@@ -9,8 +9,9 @@ use std::process::ExitCode;
 use anyhow::{anyhow, Context};
 use clap::Args;
 use nabla_explain::claims::{Grade, Grading, Rule};
+use serde_json::Value;
 
-use crate::output::Format;
+use crate::output::{print_json, print_text, Format};
 
 /// The claims flags.
 #[derive(Args, Debug)]
@@ -69,12 +70,49 @@ impl ClaimsArgs {
     }
 }
 
-/// The exit status of a run that graded `grading` (0 when nothing was graded).
-pub fn exit_code(grading: Option<&Grading>) -> ExitCode {
-    match grading {
+impl ClaimsFile {
+    /// Grades the claims with `grade` (the command's grader, given the text and the rule); an
+    /// error names the claims file.
+    ///
+    /// # Errors
+    /// Whatever the grader refuses: an unknown name, a malformed file, a duplicate key.
+    pub fn grade(
+        &self,
+        grade: impl FnOnce(&str, Rule) -> nabla_explain::Result<Grading>,
+    ) -> anyhow::Result<Grading> {
+        grade(&self.text, self.rule).map_err(|e| anyhow!("{}: {e}", self.file))
+    }
+}
+
+/// Prints a command's result with its graded claims, if any: `json` gains `claims` and
+/// `claims_summary`, the text or markdown `report` gains the marked solution. Returns the exit
+/// status: 1 when any claim is not correct, else 0.
+///
+/// # Errors
+/// A write error on stdout.
+pub fn print(
+    format: Format,
+    grading: Option<&Grading>,
+    json: impl FnOnce() -> Value,
+    report: impl FnOnce(Format) -> String,
+) -> anyhow::Result<ExitCode> {
+    if format == Format::Json {
+        let mut doc = json();
+        if let (Some(g), Some(object)) = (grading, doc.as_object_mut()) {
+            g.add_to_json(object);
+        }
+        print_json(&doc)?;
+    } else {
+        let mut out = report(format);
+        if let Some(g) = grading {
+            out.push_str(&render(g, format));
+        }
+        print_text(&out)?;
+    }
+    Ok(match grading {
         Some(g) if !g.all_correct() => ExitCode::from(1),
         _ => ExitCode::SUCCESS,
-    }
+    })
 }
 
 /// The mark in front of a claim.
@@ -87,7 +125,7 @@ fn mark(grade: Grade) -> &'static str {
 }
 
 /// The marked solution, as text or markdown.
-pub fn render(grading: &Grading, format: Format) -> String {
+fn render(grading: &Grading, format: Format) -> String {
     let s = grading.summary();
     let total = grading.claims.len();
     let heading = "Your solution, marked";

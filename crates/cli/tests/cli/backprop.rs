@@ -13,7 +13,7 @@ const REL: f64 = 1e-12;
 /// Absolute floor for values that are zero up to rounding (sums that cancel).
 const ABS: f64 = 1e-15;
 
-fn fixtures() -> PathBuf {
+pub(crate) fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/backprop")
 }
 
@@ -65,7 +65,8 @@ fn compare(path: &str, expected: &Value, actual: &Value, worst: &mut (f64, Strin
     }
 }
 
-fn golden_names() -> Vec<String> {
+/// The names of every spec under `fixtures/backprop/specs/`, sorted.
+pub(crate) fn golden_names() -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(fixtures().join("specs"))
         .expect("the specs folder exists")
         .map(|e| e.unwrap().path())

@@ -7,11 +7,8 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
 
+use crate::backprop::{fixtures as backprop_fixtures, golden_names as spec_names};
 use crate::util::{assert_usage_error, close, nabla};
-
-fn backprop_fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/backprop")
-}
 
 fn stats_fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../stats/tests/fixtures")
@@ -114,17 +111,6 @@ fn claims_text(claims: &[(String, f64)]) -> String {
         .map(|(name, v)| format!("  {}: {}", Value::String(name.clone()), written(*v)))
         .collect();
     format!("{{\n{}\n}}\n", body.join(",\n"))
-}
-
-fn spec_names() -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(backprop_fixtures().join("specs"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
 }
 
 fn graded(run: &crate::util::Run) -> Map<String, Value> {
@@ -408,18 +394,25 @@ fn bad_claims_exit_2_naming_the_file_and_key() {
         "/nonexistent/claims.json",
     );
     let good = scratch("good", r#"{"J": 1.229}"#);
-    assert_usage_error(
-        &[
-            "backprop",
-            "--spec",
-            &spec,
-            "--claims",
-            &good,
+    for tolerance in ["-1", "nan", "inf", "-inf", "1e400"] {
+        assert_usage_error(
+            &[
+                "backprop",
+                "--spec",
+                &spec,
+                "--claims",
+                &good,
+                "--tolerance",
+                tolerance,
+            ],
             "--tolerance",
-            "-1",
-        ],
-        "--tolerance",
-    );
+        );
+    }
+    for claimed in ["1e400", "\"x\"", "[1]"] {
+        let file = scratch("hostile", &format!(r#"{{"J": {claimed}}}"#));
+        assert_usage_error(&["backprop", "--spec", &spec, "--claims", &file], "J");
+    }
+    assert_usage_error(&["backprop", "--spec", &spec, "--claims", "/"], "/");
     assert_usage_error(
         &["backprop", "--spec", &spec, "--tolerance", "0.1"],
         "--claims",

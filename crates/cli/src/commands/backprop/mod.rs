@@ -28,7 +28,7 @@ use nabla_explain::backprop::{document, json, names, pass, spec};
 use nabla_explain::claims;
 
 use crate::marked::{self, ClaimsArgs};
-use crate::output::{print_json, print_text, CommonArgs, Format};
+use crate::output::{CommonArgs, Format};
 
 /// `nabla backprop` arguments.
 #[derive(Args, Debug)]
@@ -67,21 +67,16 @@ pub fn run(args: &BackpropArgs) -> anyhow::Result<ExitCode> {
     let pass = pass::run(&spec, args.check).map_err(|e| anyhow!("{file}: {e}"))?;
     let names = names::Names::new(&spec);
     let grading = match args.claims.read()? {
-        Some(c) => Some(
-            claims::backprop::grade(&c.text, &spec, &pass, &names, c.rule)
-                .map_err(|e| anyhow!("{}: {e}", c.file))?,
-        ),
+        Some(c) => {
+            Some(c.grade(|text, rule| claims::backprop::grade(text, &spec, &pass, &names, rule))?)
+        }
         None => None,
     };
-    match args.common.format {
-        Format::Json => {
-            let mut doc = json::render(&spec, &pass, &names, args.tape);
-            if let (Some(g), Some(object)) = (&grading, doc.as_object_mut()) {
-                g.add_to_json(object);
-            }
-            print_json(&doc)?;
-        }
-        format => {
+    marked::print(
+        args.common.format,
+        grading.as_ref(),
+        || json::render(&spec, &pass, &names, args.tape),
+        |format| {
             let cx = document::Context {
                 spec: &spec,
                 pass: &pass,
@@ -92,16 +87,11 @@ pub fn run(args: &BackpropArgs) -> anyhow::Result<ExitCode> {
                 tape: args.tape,
             };
             let doc = document::build(&cx);
-            let mut out = if format == Format::Markdown {
+            if format == Format::Markdown {
                 markdown::render(&doc)
             } else {
                 text::render(&doc)
-            };
-            if let Some(g) = &grading {
-                out.push_str(&marked::render(g, format));
             }
-            print_text(&out)?;
-        }
-    }
-    Ok(marked::exit_code(grading.as_ref()))
+        },
+    )
 }

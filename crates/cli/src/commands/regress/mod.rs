@@ -12,7 +12,7 @@ mod table;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{anyhow, bail, Context};
+use anyhow::{bail, Context};
 use clap::{Args, ValueEnum};
 use nabla_stats::{
     breusch_godfrey, durbin_watson, BreuschGodfrey, Design, DurbinWatson, DurbinWatsonConfig,
@@ -20,7 +20,7 @@ use nabla_stats::{
 };
 
 use crate::marked::{self, ClaimsArgs};
-use crate::output::{print_json, print_text, CommonArgs, Format};
+use crate::output::CommonArgs;
 
 /// The solver, as a command-line value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -173,10 +173,9 @@ pub fn run(args: &RegressArgs) -> anyhow::Result<ExitCode> {
         ));
     }
     let grading = match &claims {
-        Some(c) => Some(
-            nabla_explain::claims::regress::grade(&c.text, &design, &table.y, &fit, &dw, c.rule)
-                .map_err(|e| anyhow!("{}: {e}", c.file))?,
-        ),
+        Some(c) => Some(c.grade(|text, rule| {
+            nabla_explain::claims::regress::grade(text, &design, &table.y, &fit, &dw, rule)
+        })?),
         None => None,
     };
     let regression = Regression {
@@ -199,21 +198,10 @@ pub fn run(args: &RegressArgs) -> anyhow::Result<ExitCode> {
             &picture::ResidualPlot::new(&regression),
         )?;
     }
-    match args.common.format {
-        Format::Json => {
-            let mut doc = json::to_json(&regression);
-            if let (Some(g), Some(object)) = (&grading, doc.as_object_mut()) {
-                g.add_to_json(object);
-            }
-            print_json(&doc)?;
-        }
-        format => {
-            let mut out = report::render(&regression);
-            if let Some(g) = &grading {
-                out.push_str(&marked::render(g, format));
-            }
-            print_text(&out)?;
-        }
-    }
-    Ok(marked::exit_code(grading.as_ref()))
+    marked::print(
+        args.common.format,
+        grading.as_ref(),
+        || json::to_json(&regression),
+        |_| report::render(&regression),
+    )
 }
