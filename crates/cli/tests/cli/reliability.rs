@@ -152,3 +152,31 @@ fn the_manual_page_covers_nabla_and_each_command() {
         "no command named 'no-such-command'",
     );
 }
+
+#[test]
+fn a_huge_epoch_count_is_a_bound_not_an_allocation() {
+    // The history used to be reserved for every epoch up front: an allocation abort (exit 134)
+    // at 2³² epochs and a capacity-overflow panic (101) above. Now the run goes as far as it
+    // goes; this one diverges in its first epoch and says so.
+    for epochs in ["4294967296", "100000000000000000"] {
+        let run = nabla(&[
+            "train",
+            "--data",
+            "iris",
+            "--epochs",
+            epochs,
+            "--optimizer",
+            "sgd",
+            "--lr",
+            "1e30",
+            "--quiet",
+        ]);
+        assert_eq!(run.status, 2, "--epochs {epochs}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("diverged"),
+            "--epochs {epochs}: {}",
+            run.stderr
+        );
+        assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    }
+}

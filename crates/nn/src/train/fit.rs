@@ -138,7 +138,8 @@ where
         s.apply(optimizer.as_mut()); // LinearLR starts from lr·start_factor
     }
     let mut rng = init::seeded(config.seed ^ 0x9E37_79B9_7F4A_7C15);
-    let mut history = Vec::with_capacity(config.epochs);
+    // Grown epoch by epoch: `epochs` is the user's bound, not a size to reserve.
+    let mut history = Vec::new();
     let mut best: Option<(f64, usize, L)> = None;
     let mut stopped_early = false;
 
@@ -290,8 +291,9 @@ mod tests {
             ..MlpConfig::default()
         };
         let mut mlp = Mlp::new(&config, 0).unwrap();
+        // A bound of usize::MAX epochs reserves nothing up front: the run ends at divergence.
         let train = TrainConfig {
-            epochs: 50,
+            epochs: usize::MAX,
             batch_size: 4,
             optimizer: OptimizerConfig::from_name("sgd", &[("lr", HyperValue::Number(1e6))])
                 .unwrap(),
