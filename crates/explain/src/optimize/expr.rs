@@ -14,6 +14,8 @@
 //! ```
 //!
 //! A constant exponent becomes `powf`; an exponent that depends on x or y becomes `exp(b·ln a)`.
+//! Expressions nest at most [`MAX_DEPTH`] operations deep (evaluation recurses over the tree,
+//! and a browser's stack is small); a deeper one is refused at the character that exceeds it.
 
 use nabla_tensor::{Activation, Tape, Tensor, Var};
 
@@ -75,6 +77,12 @@ impl Func {
     }
 }
 
+/// The deepest expression tree accepted: far beyond any formula a person writes.
+pub const MAX_DEPTH: usize = 200;
+
+/// A parsed subexpression and the depth of its tree.
+type Parsed = std::result::Result<(Expr, usize), ExprError>;
+
 /// Parses `text` as a function of x and y.
 ///
 /// # Errors
@@ -85,7 +93,7 @@ pub fn parse(text: &str) -> Result<Expr> {
         chars: text.char_indices().collect(),
         pos: 0,
     };
-    let expr = parser.expr()?;
+    let (expr, _) = parser.expr(0)?;
     parser.skip_spaces();
     if parser.pos < parser.chars.len() {
         return Err(parser.error("an operator or the end").into());
@@ -124,63 +132,87 @@ impl Parser<'_> {
         }
     }
 
-    fn expr(&mut self) -> std::result::Result<Expr, ExprError> {
-        let mut lhs = self.term()?;
+    /// `expr` with the depth of its tree, refused past [`MAX_DEPTH`].
+    fn node(&self, expr: Expr, depth: usize) -> Parsed {
+        if depth > MAX_DEPTH {
+            let mut err = self.error("a shallower expression");
+            err.problem = ExprProblem::TooDeep;
+            return Err(err);
+        }
+        Ok((expr, depth))
+    }
+
+    /// Descends one level, refusing before the parser's own recursion runs deeper than the
+    /// tree may be.
+    fn descend(&self, depth: usize) -> std::result::Result<(), ExprError> {
+        self.node(Expr::Num(0.0), depth).map(|_| ())
+    }
+
+    fn expr(&mut self, depth: usize) -> Parsed {
+        self.descend(depth)?;
+        let (mut lhs, mut lhs_depth) = self.term(depth)?;
         while let Some(op @ ('+' | '-')) = self.peek() {
             self.pos += 1;
-            let rhs = self.term()?;
-            lhs = if op == '+' {
-                Expr::Add(Box::new(lhs), Box::new(rhs))
+            let (rhs, rhs_depth) = self.term(depth)?;
+            let (a, b) = (Box::new(lhs), Box::new(rhs));
+            let joined = if op == '+' {
+                Expr::Add(a, b)
             } else {
-                Expr::Sub(Box::new(lhs), Box::new(rhs))
+                Expr::Sub(a, b)
             };
+            (lhs, lhs_depth) = self.node(joined, lhs_depth.max(rhs_depth) + 1)?;
         }
-        Ok(lhs)
+        Ok((lhs, lhs_depth))
     }
 
-    fn term(&mut self) -> std::result::Result<Expr, ExprError> {
-        let mut lhs = self.unary()?;
+    fn term(&mut self, depth: usize) -> Parsed {
+        let (mut lhs, mut lhs_depth) = self.unary(depth)?;
         while let Some(op @ ('*' | '/')) = self.peek() {
             self.pos += 1;
-            let rhs = self.unary()?;
-            lhs = if op == '*' {
-                Expr::Mul(Box::new(lhs), Box::new(rhs))
+            let (rhs, rhs_depth) = self.unary(depth)?;
+            let (a, b) = (Box::new(lhs), Box::new(rhs));
+            let joined = if op == '*' {
+                Expr::Mul(a, b)
             } else {
-                Expr::Div(Box::new(lhs), Box::new(rhs))
+                Expr::Div(a, b)
             };
+            (lhs, lhs_depth) = self.node(joined, lhs_depth.max(rhs_depth) + 1)?;
         }
-        Ok(lhs)
+        Ok((lhs, lhs_depth))
     }
 
-    fn unary(&mut self) -> std::result::Result<Expr, ExprError> {
+    fn unary(&mut self, depth: usize) -> Parsed {
+        self.descend(depth)?;
         match self.peek() {
             Some('-') => {
                 self.pos += 1;
-                Ok(Expr::Neg(Box::new(self.unary()?)))
+                let (inner, d) = self.unary(depth + 1)?;
+                self.node(Expr::Neg(Box::new(inner)), d + 1)
             }
             Some('+') => {
                 self.pos += 1;
-                self.unary()
+                self.unary(depth + 1)
             }
-            _ => self.power(),
+            _ => self.power(depth),
         }
     }
 
-    fn power(&mut self) -> std::result::Result<Expr, ExprError> {
-        let base = self.atom()?;
+    fn power(&mut self, depth: usize) -> Parsed {
+        let (base, base_depth) = self.atom(depth)?;
         if self.peek() == Some('^') {
             self.pos += 1;
-            let exponent = self.unary()?;
-            return Ok(Expr::Pow(Box::new(base), Box::new(exponent)));
+            let (exponent, exponent_depth) = self.unary(depth + 1)?;
+            let pow = Expr::Pow(Box::new(base), Box::new(exponent));
+            return self.node(pow, base_depth.max(exponent_depth) + 1);
         }
-        Ok(base)
+        Ok((base, base_depth))
     }
 
-    fn atom(&mut self) -> std::result::Result<Expr, ExprError> {
+    fn atom(&mut self, depth: usize) -> Parsed {
         match self.peek() {
             Some('(') => {
                 self.pos += 1;
-                let inner = self.expr()?;
+                let inner = self.expr(depth + 1)?;
                 if self.peek() != Some(')') {
                     return Err(self.error("')'"));
                 }
@@ -202,10 +234,10 @@ impl Parser<'_> {
                     .map(|&(_, c)| c)
                     .collect();
                 match name.as_str() {
-                    "x" => Ok(Expr::X),
-                    "y" => Ok(Expr::Y),
-                    "pi" => Ok(Expr::Num(std::f64::consts::PI)),
-                    "e" => Ok(Expr::Num(std::f64::consts::E)),
+                    "x" => Ok((Expr::X, 0)),
+                    "y" => Ok((Expr::Y, 0)),
+                    "pi" => Ok((Expr::Num(std::f64::consts::PI), 0)),
+                    "e" => Ok((Expr::Num(std::f64::consts::E), 0)),
                     _ => {
                         let Some(func) = Func::from_name(&name) else {
                             self.pos = start;
@@ -219,12 +251,12 @@ impl Parser<'_> {
                             return Err(self.error(&format!("'(' after {name}")));
                         }
                         self.pos += 1;
-                        let arg = self.expr()?;
+                        let (arg, arg_depth) = self.expr(depth + 1)?;
                         if self.peek() != Some(')') {
                             return Err(self.error("')'"));
                         }
                         self.pos += 1;
-                        Ok(Expr::Call(func, Box::new(arg)))
+                        self.node(Expr::Call(func, Box::new(arg)), arg_depth + 1)
                     }
                 }
             }
@@ -232,7 +264,7 @@ impl Parser<'_> {
         }
     }
 
-    fn number(&mut self) -> std::result::Result<Expr, ExprError> {
+    fn number(&mut self) -> Parsed {
         let start = self.pos;
         let at = |p: usize| self.chars.get(p).map(|&(_, c)| c);
         let mut end = start;
@@ -262,7 +294,7 @@ impl Parser<'_> {
                 err
             })?;
         self.pos = end;
-        Ok(Expr::Num(value))
+        Ok((Expr::Num(value), 0))
     }
 }
 
@@ -394,6 +426,8 @@ pub enum ExprProblem {
     UnknownName(String),
     /// Digits that do not make a finite number (`1e999`).
     NotANumber(String),
+    /// Operations nested deeper than [`MAX_DEPTH`].
+    TooDeep,
 }
 
 impl ExprError {
@@ -403,9 +437,13 @@ impl ExprError {
         let problem = match &self.problem {
             ExprProblem::Unexpected => String::new(),
             ExprProblem::UnknownName(name) => format!("unknown name '{name}': "),
-            ExprProblem::NotANumber(text) => format!("'{text}' is not a number: "),
+            ExprProblem::NotANumber(text) => format!("'{}' is not a number: ", quoted(text, 0)),
+            ExprProblem::TooDeep => format!("nested more than {MAX_DEPTH} operations deep: "),
         };
-        let text = &self.text;
+        let at = self
+            .position
+            .map_or(self.text.chars().count(), |(at, _)| at - 1);
+        let text = quoted(&self.text, at);
         let expected = &self.expected;
         match self.position {
             Some((at, c)) => format!(
@@ -414,6 +452,21 @@ impl ExprError {
             None => format!("{problem}{label} '{text}': expected {expected} at the end"),
         }
     }
+}
+
+/// The text to quote in a message: all of it when short, else the 60 characters around
+/// character `at` with `…` for what is left out (an error line never quotes a whole file).
+fn quoted(text: &str, at: usize) -> String {
+    const SHOWN: usize = 60;
+    let len = text.chars().count();
+    if len <= SHOWN {
+        return text.to_string();
+    }
+    let start = at.saturating_sub(SHOWN / 2).min(len - SHOWN);
+    let middle: String = text.chars().skip(start).take(SHOWN).collect();
+    let before = if start > 0 { "…" } else { "" };
+    let after = if start + SHOWN < len { "…" } else { "" };
+    format!("{before}{middle}{after}")
 }
 
 impl From<ExprError> for Error {
@@ -494,6 +547,57 @@ mod tests {
             );
         }
         assert!(!parse("2 + 3").unwrap().uses_variables());
+        assert!(parse("2 + x").unwrap().uses_variables());
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_not_a_stack_overflow() {
+        let deep =
+            |open: &str, close: &str, n: usize| format!("{}x{}", open.repeat(n), close.repeat(n));
+        let long_chain = format!("x{}", "+x".repeat(1_000_000));
+        let too_deep = [
+            deep("(", ")", 1_000_000),
+            deep("-", "", 1_000_000),
+            deep("sqrt(", ")", 100_000),
+            deep("", "^2", 100_000),
+            format!("x{}", "^x".repeat(100_000)),
+            long_chain.clone(),
+            format!("x{}", "*x".repeat(1_000_000)),
+        ];
+        for text in &too_deep {
+            let err = match parse(text).unwrap_err() {
+                Error::Expression(err) => err.describe("--expr"),
+                other => panic!("{other}"),
+            };
+            assert!(err.contains("nested more than 200"), "{err}");
+            assert!(err.len() < 300, "the message quotes an excerpt: {err}");
+        }
+        // Just inside the limit: a chain of 200 additions, 199 parentheses, a tall power tower.
+        let ok = format!("x{}", "+x".repeat(MAX_DEPTH));
+        assert_eq!(parse(&ok).unwrap().value(1.0, 0.0), 201.0);
+        assert_eq!(
+            parse(&deep("(", ")", MAX_DEPTH - 1))
+                .unwrap()
+                .value(2.0, 0.0),
+            2.0
+        );
+        let wide = vec!["(x+y)"; 5000].join("*0+");
+        assert!(parse(&wide).is_err(), "a 5000-term sum is 5000 deep");
+        let mut balanced = "x".to_string();
+        for _ in 0..12 {
+            balanced = format!("({balanced})+({balanced})");
+        }
+        assert_eq!(parse(&balanced).unwrap().value(1.0, 0.0), 4096.0);
+    }
+
+    #[test]
+    fn a_long_expression_is_quoted_as_an_excerpt() {
+        let text = format!("{}+*x", "x+".repeat(40));
+        let err = match parse(&text).unwrap_err() {
+            Error::Expression(err) => err.describe("--expr"),
+            other => panic!("{other}"),
+        };
+        assert!(err.contains("…") && err.contains("+*x'"), "{err}");
         assert!(parse("2 + x").unwrap().uses_variables());
     }
 }

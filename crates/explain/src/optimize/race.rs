@@ -118,7 +118,7 @@ impl Run {
         let path_length = points
             .windows(2)
             .map(|w| (w[1].x - w[0].x).hypot(w[1].y - w[0].y))
-            .sum();
+            .fold(0.0, |total, step| total + step); // an empty sum is 0, not Sum's -0.0
         let oscillation = sign_changes(points.windows(2).map(|w| w[1].x - w[0].x))
             + sign_changes(points.windows(2).map(|w| w[1].y - w[0].y));
         Summary {
@@ -206,6 +206,20 @@ mod tests {
         let step = run.diverged_at.expect("diverges");
         assert_eq!(run.trajectory.len(), step + 1);
         assert!(run.summary(1e-3).final_loss.is_none());
+    }
+
+    #[test]
+    fn a_run_diverging_at_its_first_step_has_path_length_plus_zero() {
+        let config = OptimizerConfig::from_name(
+            "sgd",
+            &[("lr", nabla_nn::optim::HyperValue::Number(1e300))],
+        )
+        .unwrap();
+        let objective = Objective::Builtin(nabla_nn::TestFunction::Rosenbrock);
+        let run = run(&objective, config, [-1.5, 2.0], 10).unwrap();
+        assert_eq!(run.diverged_at, Some(1));
+        let length = run.summary(1e-3).path_length;
+        assert!(length == 0.0 && length.is_sign_positive(), "{length:?}");
     }
 
     #[test]
