@@ -41,14 +41,14 @@
 //! ```
 
 use faer::{Mat, Side};
-use statrs::distribution::{ContinuousCDF, Normal};
+use statrs::distribution::ContinuousCDF;
 
 use crate::allocation::check_allocation;
 use crate::design::Design;
 use crate::dw_bounds::{dw_bounds, DwBounds, Verdict};
 use crate::error::{Result, StatsError};
 use crate::ols::OlsFit;
-use crate::quadratic_form::{lower_tail, upper_tail};
+use crate::quadratic_form::{lower_tail, upper_tail, ExactMoments, PMethod};
 
 /// Above this many observations the p-values and bounds switch from the exact distribution to
 /// the normal approximation with exact moments. The dense symmetric eigenvalue step is O(n³):
@@ -71,25 +71,6 @@ impl Default for DurbinWatsonConfig {
         Self {
             alpha: 0.05,
             exact_limit: DEFAULT_EXACT_LIMIT,
-        }
-    }
-}
-
-/// How the p-values (or bounds) were computed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PMethod {
-    /// The exact null distribution (eigenvalues and numerical inversion).
-    Exact,
-    /// The normal distribution with the exact null mean and variance of d.
-    NormalExactMoments,
-}
-
-impl PMethod {
-    /// The name used in JSON: `exact` or `normal_exact_moments`.
-    pub fn name(self) -> &'static str {
-        match self {
-            PMethod::Exact => "exact",
-            PMethod::NormalExactMoments => "normal_exact_moments",
         }
     }
 }
@@ -166,7 +147,6 @@ pub fn durbin_watson(
     let x = design.select(&retained);
     let q = x.qr().compute_thin_Q();
     let r = q.ncols();
-    let m = (n - r) as f64;
     // B = A Q (A tridiagonal), C = Qᵀ A Q.
     let b = apply_difference_matrix(&q);
     let c = q.transpose() * &b;
@@ -175,8 +155,7 @@ pub fn durbin_watson(
     let b_frob = b.norm_l2().powi(2);
     let c_frob = c.norm_l2().powi(2);
     let trace_ma2 = (6.0 * n as f64 - 8.0) - 2.0 * b_frob + c_frob;
-    let null_mean = trace_ma / m;
-    let null_variance = 2.0 * (m * trace_ma2 - trace_ma * trace_ma) / (m * m * (m + 2.0));
+    let moments = ExactMoments::from_power_sums((n - r) as f64, trace_ma, trace_ma2);
 
     let exact = n <= config.exact_limit;
     if exact {
@@ -191,8 +170,9 @@ pub fn durbin_watson(
         let shifted: Vec<f64> = nu.iter().map(|v| v - statistic).collect();
         (lower_tail(&shifted)?, upper_tail(&shifted)?, PMethod::Exact)
     } else {
-        let normal = Normal::new(null_mean, null_variance.sqrt())
-            .map_err(|_| StatsError::Eigenvalues { size: n })?;
+        let normal = moments
+            .normal()
+            .ok_or(StatsError::Eigenvalues { size: n })?;
         (
             normal.cdf(statistic),
             normal.sf(statistic),
@@ -215,8 +195,8 @@ pub fn durbin_watson(
             two_sided,
         },
         p_method,
-        null_mean,
-        null_variance,
+        null_mean: moments.mean,
+        null_variance: moments.variance,
         bounds,
         verdict,
     })

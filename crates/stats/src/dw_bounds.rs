@@ -31,11 +31,10 @@
 //! # Ok::<(), nabla_stats::StatsError>(())
 //! ```
 
-use statrs::distribution::{ContinuousCDF, Normal};
+use statrs::distribution::ContinuousCDF;
 
-use crate::durbin_watson::PMethod;
 use crate::error::{Result, StatsError};
-use crate::quadratic_form::lower_tail;
+use crate::quadratic_form::{lower_tail, ExactMoments, PMethod};
 
 /// The bounds-test verdict.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -183,20 +182,12 @@ fn quantile(lambda: &[f64], alpha: f64) -> Result<f64> {
 }
 
 /// The α-quantile of the normal distribution with the exact mean and variance of
-/// `Σ λ_i z_i² / Σ z_i²`:
-///
-/// ```text
-/// mean = Σλ/m,   var = 2 (m Σλ² − (Σλ)²) / (m² (m + 2))
-/// ```
+/// `Σ λ_i z_i² / Σ z_i²` (`ExactMoments`); the mean where that variance is zero.
 fn normal_quantile(lambda: &[f64], alpha: f64) -> f64 {
-    let m = lambda.len() as f64;
-    let s1: f64 = lambda.iter().sum();
-    let s2: f64 = lambda.iter().map(|l| l * l).sum();
-    let mean = s1 / m;
-    let var = 2.0 * (m * s2 - s1 * s1) / (m * m * (m + 2.0));
-    match Normal::new(mean, var.sqrt()) {
-        Ok(normal) => normal.inverse_cdf(alpha),
-        Err(_) => mean,
+    let moments = ExactMoments::from_weights(lambda);
+    match moments.normal() {
+        Some(normal) => normal.inverse_cdf(alpha),
+        None => moments.mean,
     }
 }
 

@@ -34,10 +34,10 @@ pub use allocation::check_allocation;
 pub use breusch_godfrey::{breusch_godfrey, max_breusch_godfrey_order, BreuschGodfrey};
 pub use design::{Design, INTERCEPT};
 pub use durbin_watson::{
-    durbin_watson, dw_statistic, DurbinWatson, DurbinWatsonConfig, DwPValues, PMethod,
-    DEFAULT_EXACT_LIMIT,
+    durbin_watson, dw_statistic, DurbinWatson, DurbinWatsonConfig, DwPValues, DEFAULT_EXACT_LIMIT,
 };
 pub use dw_bounds::{dw_bounds, DwBounds, Verdict};
 pub use error::{Result, StatsError};
 pub use ols::{Coefficient, FitWarning, Method, OlsConfig, OlsFit, ILL_CONDITIONED};
+pub use quadratic_form::PMethod;
 pub use rank_revealing_qr::{RankRevealingQr, DEFAULT_RANK_TOLERANCE};

@@ -28,6 +28,10 @@
 //! the probability, down to the smallest tails a double can hold. The integral is evaluated by
 //! adaptive Gauss–Kronrod quadrature on u = h·t/(1−t), h the saddle-point width.
 //!
+//! Where the exact distribution costs too much (the eigenvalues of a very large n×n matrix), a
+//! ratio `R = Σ λ_i z_i² / Σ z_i²` of m terms is approximated by the normal distribution with
+//! R's exact mean and variance (`ExactMoments`); [`PMethod`] says which of the two was used.
+//!
 //! ```
 //! use nabla_stats::quadratic_form::{lower_tail, upper_tail};
 //! // Q = z1² − z2² is symmetric about 0.
@@ -37,8 +41,64 @@
 //! # Ok::<(), nabla_stats::StatsError>(())
 //! ```
 
+use statrs::distribution::Normal;
+
 use crate::error::Result;
 use crate::quadrature::integrate;
+
+/// How the p-values (or bounds) were computed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PMethod {
+    /// The exact null distribution (eigenvalues and numerical inversion).
+    Exact,
+    /// The normal distribution with the exact null mean and variance of d.
+    NormalExactMoments,
+}
+
+impl PMethod {
+    /// The name used in JSON: `exact` or `normal_exact_moments`.
+    pub fn name(self) -> &'static str {
+        match self {
+            PMethod::Exact => "exact",
+            PMethod::NormalExactMoments => "normal_exact_moments",
+        }
+    }
+}
+
+/// The exact mean and variance of `R = Σ_{i=1..m} λ_i z_i² / Σ z_i²` (z_i independent N(0, 1)),
+/// from the power sums of the λ_i:
+///
+/// ```text
+/// mean = Σλ / m,   variance = 2 (m Σλ² − (Σλ)²) / (m² (m + 2))
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct ExactMoments {
+    pub(crate) mean: f64,
+    pub(crate) variance: f64,
+}
+
+impl ExactMoments {
+    /// From m, `Σλ` and `Σλ²` (the traces of M·A and (M·A)² in the Durbin–Watson test).
+    pub(crate) fn from_power_sums(m: f64, sum: f64, sum_sq: f64) -> Self {
+        Self {
+            mean: sum / m,
+            variance: 2.0 * (m * sum_sq - sum * sum) / (m * m * (m + 2.0)),
+        }
+    }
+
+    /// From the λ_i themselves.
+    pub(crate) fn from_weights(lambda: &[f64]) -> Self {
+        let sum: f64 = lambda.iter().sum();
+        let sum_sq: f64 = lambda.iter().map(|l| l * l).sum();
+        Self::from_power_sums(lambda.len() as f64, sum, sum_sq)
+    }
+
+    /// The normal distribution with these moments; `None` when the variance is not positive (or
+    /// a moment is NaN).
+    pub(crate) fn normal(&self) -> Option<Normal> {
+        Normal::new(self.mean, self.variance.sqrt()).ok()
+    }
+}
 
 /// Relative accuracy asked of the quadrature.
 const REL_TOL: f64 = 1e-12;
