@@ -9,9 +9,12 @@
 mod commands;
 mod limits;
 mod marked;
+mod mc_dropout;
+mod model_data;
 mod output;
 mod paths;
 mod plot;
+mod report;
 mod temp_files;
 
 use std::process::ExitCode;

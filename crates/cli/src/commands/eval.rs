@@ -18,9 +18,9 @@ use std::path::PathBuf;
 use clap::Args;
 use serde_json::json;
 
-use super::predict::{load_for_model, load_model};
-use super::train::report::{metric_line, metrics_json};
+use crate::model_data::{load_for_model, load_model};
 use crate::output::{self, CommonArgs, Format};
+use crate::report::{metric_line, metrics_json};
 
 /// `nabla eval` flags.
 #[derive(Args, Debug)]

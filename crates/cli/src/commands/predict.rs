@@ -13,19 +13,20 @@
 //! per-row predictive mean and standard deviation, and the accuracy of the averaged prediction
 //! beside the deterministic one.
 
-use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use anyhow::{bail, Context};
+use anyhow::bail;
 use clap::Args;
-use nabla_nn::data::{CsvOptions, Dataset, Target, TargetSpec, TaskKind};
-use nabla_nn::model_file::{McDropout, Model, ModelFileProblem, Prediction};
+use nabla_nn::data::{Target, TaskKind};
+use nabla_nn::model_file::{McDropout, Model, Prediction};
 use nabla_nn::train::Metrics;
 use serde_json::{json, Map, Value};
 
-use super::train::report::{metric_line, metrics_json};
+use crate::mc_dropout::{mc_json, mc_text};
+use crate::model_data::{load_for_model, load_model, ModelData};
 use crate::output::{self, CommonArgs, Format};
+use crate::report::{class_name, metric_line, metrics_json, prediction_json};
 
 /// `nabla predict` flags.
 #[derive(Args, Debug)]
@@ -53,178 +54,6 @@ pub struct PredictArgs {
     pub seed: u64,
     #[command(flatten)]
     pub common: CommonArgs,
-}
-
-/// Rows read for a model: its standardised inputs and, when the data has it, the target aligned
-/// to the model's classes.
-pub struct ModelData {
-    /// The data set's name (the file's path or the embedded name).
-    pub name: String,
-    /// The number of rows.
-    pub rows: usize,
-    /// The standardised inputs, rows × features.
-    pub inputs: Vec<f64>,
-    /// The target column, labels re-indexed to the model's class names.
-    pub target: Option<Target>,
-}
-
-/// Loads `data` (a CSV file or an embedded data set) for `model`: its features by name and
-/// `target_column` (when present; required when `require_target`).
-///
-/// # Errors
-/// A message naming the flag, the file and the column at fault.
-pub fn load_for_model(
-    model: &Model,
-    data: &str,
-    target_column: &str,
-    require_target: bool,
-    warn: &dyn Fn(&str),
-) -> anyhow::Result<ModelData> {
-    let kind = match model.target().kind() {
-        TaskKind::Regression => TaskKind::Regression,
-        _ => TaskKind::Classes,
-    };
-    let dataset = if Path::new(data).is_file() {
-        let header = read_header(data)?;
-        for f in model.feature_names() {
-            if !header.contains(f) {
-                bail!(
-                    "--data {data}: no column \"{f}\", which the model needs (model features: {})",
-                    model.feature_names().join(", ")
-                );
-            }
-        }
-        let has_target = header.iter().any(|h| h == target_column);
-        if require_target && !has_target {
-            bail!(
-                "--data {data}: no target column \"{target_column}\" to evaluate against \
-                 (columns: {})",
-                header.join(", ")
-            );
-        }
-        let options = CsvOptions {
-            targets: if has_target {
-                vec![TargetSpec::new(target_column, Some(kind))]
-            } else {
-                Vec::new()
-            },
-            ignore: header
-                .iter()
-                .filter(|h| *h != target_column && !model.feature_names().contains(h))
-                .cloned()
-                .collect(),
-            drop_incomplete_rows: false,
-        };
-        match Dataset::from_csv(data, &options) {
-            Ok(d) => d,
-            // Predicting needs no labels: a target column that cannot be read (a missing or
-            // unknown label) is left out rather than failing the whole run.
-            Err(e) if has_target && !require_target && names_column(&e, target_column) => {
-                warn(&format!(
-                    "--data {data}: the \"{target_column}\" column is not used ({e})"
-                ));
-                let mut options = options;
-                options.targets.clear();
-                options.ignore.push(target_column.to_string());
-                Dataset::from_csv(data, &options)
-                    .map_err(|e| anyhow::anyhow!("--data {data}: {e}"))?
-            }
-            Err(e) => bail!("--data {data}: {e}"),
-        }
-    } else {
-        Dataset::load(data, &CsvOptions::default())
-            .map_err(|e| anyhow::anyhow!("--data {data}: {e}"))?
-    };
-    let inputs = model
-        .inputs(&dataset)
-        .map_err(|e| anyhow::anyhow!("--data {data}: {e} (the model needs these features)"))?;
-    let target = match dataset.target(target_column).map(|t| model.align(t)) {
-        Ok(Ok(t)) => Some(t),
-        Ok(Err(e)) if !require_target => {
-            warn(&format!(
-                "--data {data}: the \"{target_column}\" column is not used ({e})"
-            ));
-            None
-        }
-        Ok(Err(e)) => bail!("--data {data}: {e}"),
-        Err(_) if !require_target => None,
-        Err(e) => bail!("--target: {e}"),
-    };
-    Ok(ModelData {
-        name: dataset.name().to_string(),
-        rows: dataset.n_samples(),
-        inputs,
-        target,
-    })
-}
-
-/// Whether `e` is about the cells of `column` (a bad or missing label).
-fn names_column(e: &nabla_nn::Error, column: &str) -> bool {
-    match e {
-        nabla_nn::Error::Csv { column: c, .. } => c == column,
-        nabla_nn::Error::InvalidTarget { target, .. } => target == column,
-        nabla_nn::Error::TargetKind { column: c, .. } => c == column,
-        nabla_nn::Error::EmptyData { source_name, .. } => {
-            source_name.ends_with(&format!("column \"{column}\""))
-        }
-        _ => false,
-    }
-}
-
-fn read_header(path: &str) -> anyhow::Result<Vec<String>> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .trim(csv::Trim::Headers)
-        .from_path(path)
-        .with_context(|| format!("--data {path}: cannot read the file"))?;
-    let header = reader
-        .headers()
-        .with_context(|| format!("--data {path}: cannot read the header row"))?;
-    Ok(header.iter().map(str::to_string).collect())
-}
-
-/// Loads a model file, with the metadata of `metadata` (a JSON file) when given; names the flag
-/// in errors.
-pub fn load_model(path: &Path, metadata: Option<&Path>) -> anyhow::Result<Model> {
-    let extra = match metadata {
-        Some(m) => read_metadata_file(m)?,
-        None => HashMap::new(),
-    };
-    Model::load_with_metadata(path, &extra).map_err(|e| {
-        let hint = match &e {
-            nabla_nn::Error::ModelFile {
-                problem: ModelFileProblem::NotNabla { .. },
-                ..
-            } if metadata.is_none() => "; give them in a JSON file with --metadata FILE.json",
-            _ => "",
-        };
-        anyhow::anyhow!("--model: {e}{hint}")
-    })
-}
-
-/// The entries of a `--metadata` JSON object: strings as they are, any other value as its JSON
-/// text (so `"widths": [4, 8, 3]` and `"widths": "[4,8,3]"` mean the same).
-fn read_metadata_file(path: &Path) -> anyhow::Result<HashMap<String, String>> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("--metadata {}: cannot read the file", path.display()))?;
-    let value: Value = serde_json::from_str(&text)
-        .with_context(|| format!("--metadata {}: not valid JSON", path.display()))?;
-    let Value::Object(map) = value else {
-        bail!(
-            "--metadata {}: expected a JSON object of metadata keys (see docs/models.md)",
-            path.display()
-        );
-    };
-    Ok(map
-        .into_iter()
-        .map(|(k, v)| {
-            let v = match v {
-                Value::String(s) => s,
-                other => other.to_string(),
-            };
-            (k, v)
-        })
-        .collect())
 }
 
 /// Runs `nabla predict`.
@@ -283,29 +112,6 @@ struct Report<'a> {
     mc: Option<&'a McDropout>,
 }
 
-/// The class name of a label.
-fn class_name(model: &Model, label: usize) -> &str {
-    model
-        .target()
-        .classes
-        .get(label)
-        .map_or("?", String::as_str)
-}
-
-fn prediction_json(model: &Model, p: &Prediction) -> Value {
-    match p {
-        Prediction::Class {
-            label,
-            probabilities,
-        } => json!({
-            "class": class_name(model, *label),
-            "label": label,
-            "probabilities": probabilities,
-        }),
-        Prediction::Value(v) => json!({ "value": v }),
-    }
-}
-
 /// The actual target of row `i`: its class name or value.
 fn actual_json(model: &Model, target: &Target, i: usize) -> Value {
     match (model.target().kind(), target.label(i), target.value(i)) {
@@ -313,68 +119,6 @@ fn actual_json(model: &Model, target: &Target, i: usize) -> Value {
         (_, Some(l), _) => json!(class_name(model, l)),
         _ => Value::Null,
     }
-}
-
-/// The `mc_dropout` object: a summary, and per-row details when `rows` is true.
-pub fn mc_json(
-    model: &Model,
-    mc: &McDropout,
-    target: Option<&Target>,
-    seed: u64,
-    rows: bool,
-) -> anyhow::Result<Value> {
-    let mut obj = Map::new();
-    obj.insert("samples".into(), json!(mc.samples));
-    obj.insert("seed".into(), json!(seed));
-    let labels: Option<Vec<usize>> =
-        target.and_then(|t| (0..t.len()).map(|i| t.label(i)).collect());
-    let values: Option<Vec<f64>> = target.and_then(|t| (0..t.len()).map(|i| t.value(i)).collect());
-    let (acc_mean, acc_det) = match (&labels, model.target().kind()) {
-        (Some(l), k) if k.is_categorical() => (
-            mc.accuracy_mean_prediction(l)?,
-            mc.accuracy_deterministic(l)?,
-        ),
-        _ => (None, None),
-    };
-    obj.insert("accuracy_mean_prediction".into(), json!(acc_mean));
-    obj.insert("accuracy_deterministic".into(), json!(acc_det));
-    if model.target().kind() == TaskKind::Regression {
-        let (mse_mean, mse_det) = match &values {
-            Some(v) => (mc.mse_mean_prediction(v)?, mc.mse_deterministic(v)?),
-            None => (None, None),
-        };
-        obj.insert("mse_mean_prediction".into(), json!(mse_mean));
-        obj.insert("mse_deterministic".into(), json!(mse_det));
-    }
-    obj.insert("agreement".into(), json!(mc.agreement()));
-    obj.insert("mean_std".into(), json!(mc.mean_std()));
-    if rows {
-        let per_row: Vec<Value> = mc
-            .rows
-            .iter()
-            .zip(&mc.deterministic)
-            .enumerate()
-            .map(|(i, (r, d))| {
-                let mut row = Map::new();
-                row.insert("row".into(), json!(i + 1));
-                row.insert("mean".into(), json!(r.mean));
-                row.insert("std".into(), json!(r.std));
-                match &r.prediction {
-                    Prediction::Class { label, .. } => {
-                        row.insert("class".into(), json!(class_name(model, *label)));
-                        row.insert("class_std".into(), json!(r.predicted_std()));
-                    }
-                    Prediction::Value(v) => {
-                        row.insert("value".into(), json!(v));
-                    }
-                }
-                row.insert("deterministic".into(), prediction_json(model, d));
-                Value::Object(row)
-            })
-            .collect();
-        obj.insert("rows".into(), Value::Array(per_row));
-    }
-    Ok(Value::Object(obj))
 }
 
 impl Report<'_> {
@@ -510,50 +254,6 @@ impl Report<'_> {
             let _ = writeln!(s, "{}", line.trim_end());
         }
     }
-}
-
-/// The Monte Carlo dropout summary in text.
-pub fn mc_text(model: &Model, mc: &McDropout, target: Option<&Target>) -> anyhow::Result<String> {
-    let summary = mc_json(model, mc, target, 0, false)?;
-    let mut s = format!(
-        "Monte Carlo dropout: {} passes with dropout p = {} kept on\n",
-        mc.samples,
-        model.network().dropout()
-    );
-    let what = if model.target().kind().is_categorical() {
-        "probability of the predicted class"
-    } else {
-        "predicted value"
-    };
-    let _ = writeln!(
-        s,
-        "  mean std of the {what} over the passes: {:.4}",
-        mc.mean_std()
-    );
-    if let Some(a) = mc.agreement() {
-        let _ = writeln!(
-            s,
-            "  the averaged prediction agrees with the deterministic one on {:.2}% of rows",
-            100.0 * a
-        );
-    }
-    let num = |k: &str| summary[k].as_f64();
-    if let (Some(m), Some(d)) = (
-        num("accuracy_mean_prediction"),
-        num("accuracy_deterministic"),
-    ) {
-        let _ = writeln!(
-            s,
-            "  accuracy: averaged prediction {m:.4}, deterministic (dropout off) {d:.4}"
-        );
-    }
-    if let (Some(m), Some(d)) = (num("mse_mean_prediction"), num("mse_deterministic")) {
-        let _ = writeln!(
-            s,
-            "  MSE: averaged prediction {m:.4}, deterministic (dropout off) {d:.4}"
-        );
-    }
-    Ok(s)
 }
 
 /// The predictions as CSV: `row`, the prediction, then the class probabilities (or the value),

@@ -28,9 +28,9 @@ use nabla_nn::train::{Metrics, Objective, TrainConfig};
 use nabla_tensor::{Activation, Float};
 use serde_json::{json, Map, Value};
 
-use super::report::metrics_json;
 use super::{optimizer_config, progress, Dtype, TrainArgs};
 use crate::output::{self, Format};
+use crate::report::metrics_json;
 
 /// The multi-task flags of `nabla train`.
 #[derive(Args, Debug, Clone)]

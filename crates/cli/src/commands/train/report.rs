@@ -2,25 +2,12 @@
 
 use std::fmt::Write as _;
 
-use nabla_nn::train::{Metrics, Objective, TrainConfig};
+use nabla_nn::train::{Objective, TrainConfig};
 use serde_json::{json, Map, Value};
 
 use super::{Outcome, Prepared, TrainArgs};
 use crate::output::{self, Format};
-
-/// The metrics object: `loss` plus `accuracy` (classification) or `mse` and `r_squared`.
-pub fn metrics_json(m: &Metrics) -> Value {
-    let mut obj = Map::new();
-    obj.insert("loss".into(), json!(m.loss));
-    if let Some(a) = m.accuracy {
-        obj.insert("accuracy".into(), json!(a));
-    }
-    if m.mse.is_some() || m.accuracy.is_none() {
-        obj.insert("mse".into(), json!(m.mse));
-        obj.insert("r_squared".into(), json!(m.r_squared));
-    }
-    Value::Object(obj)
-}
+use crate::report::{metric_line, metrics_json};
 
 fn task_kind(objective: Objective) -> &'static str {
     match objective {
@@ -116,22 +103,8 @@ fn mc_json(
 ) -> Value {
     let target = &prepared.split.test.targets()[0];
     // The test labels index the same classes as the model's, so the sizes always agree.
-    crate::commands::predict::mc_json(&outcome.model, mc, Some(target), args.seed, false)
+    crate::mc_dropout::mc_json(&outcome.model, mc, Some(target), args.seed, false)
         .unwrap_or(Value::Null)
-}
-
-/// One line of metrics: loss and accuracy, or loss, MSE and R².
-pub fn metric_line(m: &Metrics) -> String {
-    match (m.accuracy, m.mse) {
-        (Some(a), _) => format!("loss {:.4}  accuracy {:.4}", m.loss, a),
-        (None, Some(mse)) => format!(
-            "loss {:.4}  MSE {:.4}  R² {}",
-            m.loss,
-            mse,
-            m.r_squared.map_or("n/a".to_string(), |r| format!("{r:.4}"))
-        ),
-        (None, None) => format!("loss {:.4}", m.loss),
-    }
 }
 
 fn to_text(
@@ -194,7 +167,7 @@ fn to_text(
     let _ = writeln!(s, "trained in {:.2} s", outcome.fit.seconds);
     if let Some(mc) = &outcome.mc_dropout {
         let target = &prepared.split.test.targets()[0];
-        if let Ok(text) = crate::commands::predict::mc_text(&outcome.model, mc, Some(target)) {
+        if let Ok(text) = crate::mc_dropout::mc_text(&outcome.model, mc, Some(target)) {
             let _ = write!(s, "\non the test rows, {text}");
         }
     }
