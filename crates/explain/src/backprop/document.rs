@@ -815,47 +815,6 @@ fn layer_backward(cx: &Context<'_>, l: usize, doc: &mut Vec<Block>) {
     doc.push(Block::Math(lines));
 }
 
-/// The optimizer's update rule as equations, with what its first step reduces to (g = ∂J/∂θ,
-/// plus λθ with weight decay; every state buffer starts at zero, as in PyTorch).
-fn first_step_rule(config: &OptimizerConfig) -> Option<&'static [&'static str]> {
-    Some(match config {
-        OptimizerConfig::Sgd(_) => return None,
-        OptimizerConfig::Momentum(_) => &[
-            "v = μ·v + (1 − dampening)·g,   θ' = θ − η·v",
-            "first step: PyTorch starts the buffer at v = g (no dampening), so θ' = θ − η·g",
-        ],
-        OptimizerConfig::Nesterov(_) => &[
-            "v = μ·v + g,   θ' = θ − η·(g + μ·v)",
-            "first step: v = g, so θ' = θ − η·(1 + μ)·g",
-        ],
-        OptimizerConfig::RmsProp(_) => &[
-            "s = α·s + (1 − α)·g²,   θ' = θ − η·g/(√s + ε)",
-            "(centered: √(s − ḡ²) with ḡ = α·ḡ + (1 − α)·g; momentum: a buffer of g/(√s + ε))",
-            "first step: s = (1 − α)·g²",
-        ],
-        OptimizerConfig::Adam(_) | OptimizerConfig::AdamW(_) => &[
-            "m = β1·m + (1 − β1)·g,   v = β2·v + (1 − β2)·g²   (t = 1, 2, ...)",
-            "θ' = θ − η·m̂/(√v̂ + ε),   m̂ = m/(1 − β1ᵗ),   v̂ = v/(1 − β2ᵗ)   (bias correction)",
-            "(adamw first shrinks θ by η·λ·θ instead of adding λθ to g; amsgrad uses the largest v so far)",
-            "first step: m̂ = g and v̂ = g², so each parameter moves by about η against the sign of g",
-        ],
-        OptimizerConfig::Adagrad(_) => &[
-            "G = G + g²,   θ' = θ − η/(1 + (t − 1)·lr_decay)·g/(√G + ε)",
-            "first step: G = initial_accumulator_value + g²",
-        ],
-        OptimizerConfig::Adadelta(_) => &[
-            "s = ρ·s + (1 − ρ)·g²,   Δ = √(u + ε)/√(s + ε)·g,   u = ρ·u + (1 − ρ)·Δ²,   θ' = θ − η·Δ",
-        ],
-        OptimizerConfig::NAdam(_) => &[
-            "Adam's moments with Nesterov momentum and the momentum schedule μ_t = β1·(1 − ½·0.96^(t·momentum_decay))",
-        ],
-        OptimizerConfig::RAdam(_) => &[
-            "Adam's moments with the variance rectification; while the rectified length ρ_t ≤ 5 \
-             (the first steps) it steps with m̂ alone: θ' = θ − η·m̂",
-        ],
-    })
-}
-
 fn update(cx: &Context<'_>, doc: &mut Vec<Block>) {
     let (spec, names, pass, f) = (cx.spec, cx.names, cx.pass, cx.fmt);
     let (Some(config), Some(updated)) = (&spec.optimizer, &pass.updated) else {
@@ -885,7 +844,7 @@ fn update(cx: &Context<'_>, doc: &mut Vec<Block>) {
             " (g = ∂J/∂θ, plus weight_decay·θ when it is set; every buffer starts at 0):"
         }
     )));
-    if let Some(rule) = first_step_rule(config) {
+    if let Some(rule) = config.update_rule() {
         doc.push(Block::Math(rule.iter().map(|l| l.to_string()).collect()));
     }
     if plain_sgd {

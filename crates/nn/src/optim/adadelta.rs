@@ -79,6 +79,24 @@ impl AdadeltaConfig {
     }
 }
 
+// ---- Hyperparameter table and update rule: the one description of Adadelta's knobs and rule,
+// read by `OptimizerConfig` (keys, defaults, PyTorch names) and by nabla-explain's worked
+// solutions (`OptimizerConfig::update_rule`). ----------------------------------------------------
+
+use super::hyperparameter::{l2, number, Hyperparameter};
+
+pub(crate) const TABLE: &[Hyperparameter<AdadeltaConfig>] = &[
+    number!(lr, "coefficient γ that scales the step"),
+    number!(rho, "decay ρ of the running averages"),
+    number!(eps, "ε added inside both square roots"),
+    l2!(),
+];
+
+/// The rule.
+pub(crate) const RULE: &[&str] =
+    &["s = ρ·s + (1 − ρ)·g²,   Δ = √(u + ε)/√(s + ε)·g,   u = ρ·u + (1 − ρ)·Δ²,   θ' = θ − η·Δ"];
+// ---- end of the hyperparameter table and update rule ------------------------------------------
+
 /// `torch.optim.Adadelta`. For every element:
 ///
 /// ```text

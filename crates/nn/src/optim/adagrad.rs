@@ -76,6 +76,30 @@ impl AdagradConfig {
     }
 }
 
+// ---- Hyperparameter table and update rule: the one description of Adagrad's knobs and rule,
+// read by `OptimizerConfig` (keys, defaults, PyTorch names) and by nabla-explain's worked
+// solutions (`OptimizerConfig::update_rule`). ----------------------------------------------------
+
+use super::hyperparameter::{eps, l2, lr, number, Hyperparameter};
+
+pub(crate) const TABLE: &[Hyperparameter<AdagradConfig>] = &[
+    lr!(),
+    number!(lr_decay, "learning-rate decay η: γₜ = γ/(1 + (t − 1)η)"),
+    l2!(),
+    number!(
+        initial_accumulator_value,
+        "starting value of the sum of squared gradients"
+    ),
+    eps!(),
+];
+
+/// The rule, and what its first step reduces to.
+pub(crate) const RULE: &[&str] = &[
+    "G = G + g²,   θ' = θ − η/(1 + (t − 1)·lr_decay)·g/(√G + ε)",
+    "first step: G = initial_accumulator_value + g²",
+];
+// ---- end of the hyperparameter table and update rule ------------------------------------------
+
 /// `torch.optim.Adagrad`. At step t, for every element:
 ///
 /// ```text

@@ -117,6 +117,18 @@ impl AdamWConfig {
         }
     }
 
+    /// AdamW with the hyperparameters of an [`AdamConfig`].
+    pub fn from_adam(c: AdamConfig) -> Self {
+        Self {
+            lr: c.lr,
+            beta1: c.beta1,
+            beta2: c.beta2,
+            eps: c.eps,
+            weight_decay: c.weight_decay,
+            amsgrad: c.amsgrad,
+        }
+    }
+
     /// Checks the hyperparameters as PyTorch's constructor does.
     ///
     /// # Errors
@@ -135,6 +147,36 @@ impl AdamWConfig {
         Ok(Adam::new(config, true))
     }
 }
+
+// ---- Hyperparameter table and update rule: the one description of Adam and AdamW's knobs and rule,
+// read by `OptimizerConfig` (keys, defaults, PyTorch names) and by nabla-explain's worked
+// solutions (`OptimizerConfig::update_rule`). ----------------------------------------------------
+
+use super::hyperparameter::{beta1, beta2, eps, flag, l2, lr, number, Hyperparameter};
+
+/// Adam (`adam`).
+pub(crate) const ADAM_TABLE: &[Hyperparameter<AdamConfig>] =
+    &[lr!(), beta1!(), beta2!(), eps!(), l2!(), AMSGRAD];
+/// AdamW (`adamw`), over its hyperparameters as an [`AdamConfig`].
+pub(crate) const ADAMW_TABLE: &[Hyperparameter<AdamConfig>] =
+    &[lr!(), beta1!(), beta2!(), eps!(), DECOUPLED, AMSGRAD];
+const DECOUPLED: Hyperparameter<AdamConfig> = number!(
+    weight_decay,
+    "decoupled weight decay λ: θ ← θ·(1 − γλ) before the step"
+);
+const AMSGRAD: Hyperparameter<AdamConfig> = flag!(
+    amsgrad,
+    "use the running maximum of the second moment (AMSGrad)"
+);
+
+/// The rule of both, and what its first step reduces to.
+pub(crate) const RULE: &[&str] = &[
+    "m = β1·m + (1 − β1)·g,   v = β2·v + (1 − β2)·g²   (t = 1, 2, ...)",
+    "θ' = θ − η·m̂/(√v̂ + ε),   m̂ = m/(1 − β1ᵗ),   v̂ = v/(1 − β2ᵗ)   (bias correction)",
+    "(adamw first shrinks θ by η·λ·θ instead of adding λθ to g; amsgrad uses the largest v so far)",
+    "first step: m̂ = g and v̂ = g², so each parameter moves by about η against the sign of g",
+];
+// ---- end of the hyperparameter table and update rule ------------------------------------------
 
 /// `torch.optim.Adam` / `torch.optim.AdamW`. At step t, for every element:
 ///

@@ -22,10 +22,10 @@
 //! # Ok::<(), nabla_nn::Error>(())
 //! ```
 
-use std::fmt;
-
 use nabla_tensor::Float;
 
+use super::hyperparameter::{self, HyperValue, HyperparameterInfo};
+use super::{adadelta, adagrad, adam, nadam, radam, rmsprop, sgd};
 use super::{
     AdadeltaConfig, AdagradConfig, AdamConfig, AdamWConfig, NAdamConfig, Optimizer, RAdamConfig,
     RmsPropConfig, SgdConfig,
@@ -40,46 +40,6 @@ pub const OPTIMIZER_NAMES: [&str; 10] = [
 
 const KNOWN: &str =
     "sgd, momentum, nesterov, rmsprop, adam, adamw, adagrad, adadelta, nadam, radam";
-
-/// A hyperparameter's value: a number, or a flag (`centered`, `amsgrad`).
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum HyperValue {
-    /// A real-valued hyperparameter.
-    Number(f64),
-    /// A boolean hyperparameter.
-    Flag(bool),
-}
-
-impl fmt::Display for HyperValue {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            HyperValue::Number(v) => write!(f, "{v}"),
-            HyperValue::Flag(b) => write!(f, "{b}"),
-        }
-    }
-}
-
-impl HyperValue {
-    fn number(self, key: &str) -> Result<f64> {
-        match self {
-            HyperValue::Number(v) => Ok(v),
-            HyperValue::Flag(_) => Err(Error::HyperparameterType {
-                key: key.to_string(),
-                expected: "a number",
-            }),
-        }
-    }
-
-    fn flag(self, key: &str) -> Result<bool> {
-        match self {
-            HyperValue::Flag(b) => Ok(b),
-            HyperValue::Number(_) => Err(Error::HyperparameterType {
-                key: key.to_string(),
-                expected: "true or false",
-            }),
-        }
-    }
-}
 
 /// Any optimizer's configuration. `Momentum` and `Nesterov` are SGD with momentum 0.9 (and
 /// Nesterov's look-ahead); they are separate variants so that their name survives.
@@ -217,67 +177,57 @@ impl OptimizerConfig {
         self.hyperparameters().into_iter().map(|(k, _)| k).collect()
     }
 
-    /// Every hyperparameter as a (key, value) pair, in display order.
+    /// Every hyperparameter as a (key, value) pair, in display order (the optimizer's table).
     pub fn hyperparameters(&self) -> Vec<(&'static str, HyperValue)> {
-        use HyperValue::{Flag, Number};
-        match *self {
-            OptimizerConfig::Sgd(c) => vec![
-                ("lr", Number(c.lr)),
-                ("weight_decay", Number(c.weight_decay)),
-            ],
-            OptimizerConfig::Momentum(c) => vec![
-                ("lr", Number(c.lr)),
-                ("momentum", Number(c.momentum)),
-                ("dampening", Number(c.dampening)),
-                ("weight_decay", Number(c.weight_decay)),
-            ],
-            OptimizerConfig::Nesterov(c) => vec![
-                ("lr", Number(c.lr)),
-                ("momentum", Number(c.momentum)),
-                ("weight_decay", Number(c.weight_decay)),
-            ],
-            OptimizerConfig::RmsProp(c) => vec![
-                ("lr", Number(c.lr)),
-                ("alpha", Number(c.alpha)),
-                ("eps", Number(c.eps)),
-                ("weight_decay", Number(c.weight_decay)),
-                ("momentum", Number(c.momentum)),
-                ("centered", Flag(c.centered)),
-            ],
-            OptimizerConfig::Adam(c) => adam_pairs(&c),
-            OptimizerConfig::AdamW(c) => adam_pairs(&c.as_adam()),
-            OptimizerConfig::Adagrad(c) => vec![
-                ("lr", Number(c.lr)),
-                ("lr_decay", Number(c.lr_decay)),
-                ("weight_decay", Number(c.weight_decay)),
-                (
-                    "initial_accumulator_value",
-                    Number(c.initial_accumulator_value),
-                ),
-                ("eps", Number(c.eps)),
-            ],
-            OptimizerConfig::Adadelta(c) => vec![
-                ("lr", Number(c.lr)),
-                ("rho", Number(c.rho)),
-                ("eps", Number(c.eps)),
-                ("weight_decay", Number(c.weight_decay)),
-            ],
-            OptimizerConfig::NAdam(c) => vec![
-                ("lr", Number(c.lr)),
-                ("beta1", Number(c.beta1)),
-                ("beta2", Number(c.beta2)),
-                ("eps", Number(c.eps)),
-                ("weight_decay", Number(c.weight_decay)),
-                ("momentum_decay", Number(c.momentum_decay)),
-            ],
-            OptimizerConfig::RAdam(c) => vec![
-                ("lr", Number(c.lr)),
-                ("beta1", Number(c.beta1)),
-                ("beta2", Number(c.beta2)),
-                ("eps", Number(c.eps)),
-                ("weight_decay", Number(c.weight_decay)),
-            ],
+        use hyperparameter::pairs;
+        match self {
+            OptimizerConfig::Sgd(c) => pairs(sgd::SGD_TABLE, c),
+            OptimizerConfig::Momentum(c) => pairs(sgd::MOMENTUM_TABLE, c),
+            OptimizerConfig::Nesterov(c) => pairs(sgd::NESTEROV_TABLE, c),
+            OptimizerConfig::RmsProp(c) => pairs(rmsprop::TABLE, c),
+            OptimizerConfig::Adam(c) => pairs(adam::ADAM_TABLE, c),
+            OptimizerConfig::AdamW(c) => pairs(adam::ADAMW_TABLE, &c.as_adam()),
+            OptimizerConfig::Adagrad(c) => pairs(adagrad::TABLE, c),
+            OptimizerConfig::Adadelta(c) => pairs(adadelta::TABLE, c),
+            OptimizerConfig::NAdam(c) => pairs(nadam::TABLE, c),
+            OptimizerConfig::RAdam(c) => pairs(radam::TABLE, c),
         }
+    }
+
+    /// Every hyperparameter with PyTorch's name for it, a one-line description and its value
+    /// here, in display order: what a front-end needs to list the optimizer's controls.
+    pub fn describe(&self) -> Vec<HyperparameterInfo> {
+        use hyperparameter::describe;
+        match self {
+            OptimizerConfig::Sgd(c) => describe(sgd::SGD_TABLE, c),
+            OptimizerConfig::Momentum(c) => describe(sgd::MOMENTUM_TABLE, c),
+            OptimizerConfig::Nesterov(c) => describe(sgd::NESTEROV_TABLE, c),
+            OptimizerConfig::RmsProp(c) => describe(rmsprop::TABLE, c),
+            OptimizerConfig::Adam(c) => describe(adam::ADAM_TABLE, c),
+            OptimizerConfig::AdamW(c) => describe(adam::ADAMW_TABLE, &c.as_adam()),
+            OptimizerConfig::Adagrad(c) => describe(adagrad::TABLE, c),
+            OptimizerConfig::Adadelta(c) => describe(adadelta::TABLE, c),
+            OptimizerConfig::NAdam(c) => describe(nadam::TABLE, c),
+            OptimizerConfig::RAdam(c) => describe(radam::TABLE, c),
+        }
+    }
+
+    /// The update rule as a worked solution states it, one equation a line, with what the first
+    /// step reduces to (g = ∂J/∂θ, plus λθ with weight decay; every state buffer starts at zero,
+    /// as in PyTorch). `None` for plain gradient descent, whose step a worked solution writes
+    /// out number by number.
+    pub fn update_rule(&self) -> Option<&'static [&'static str]> {
+        Some(match self {
+            OptimizerConfig::Sgd(_) => return None,
+            OptimizerConfig::Momentum(_) => sgd::MOMENTUM_RULE,
+            OptimizerConfig::Nesterov(_) => sgd::NESTEROV_RULE,
+            OptimizerConfig::RmsProp(_) => rmsprop::RULE,
+            OptimizerConfig::Adam(_) | OptimizerConfig::AdamW(_) => adam::RULE,
+            OptimizerConfig::Adagrad(_) => adagrad::RULE,
+            OptimizerConfig::Adadelta(_) => adadelta::RULE,
+            OptimizerConfig::NAdam(_) => nadam::RULE,
+            OptimizerConfig::RAdam(_) => radam::RULE,
+        })
     }
 
     /// Sets one hyperparameter (not validated until [`OptimizerConfig::validate`]).
@@ -286,91 +236,25 @@ impl OptimizerConfig {
     /// [`Error::UnknownHyperparameter`] for a key the optimizer does not take;
     /// [`Error::HyperparameterType`] for a value of the wrong kind.
     pub fn set(&mut self, key: &str, value: HyperValue) -> Result<()> {
+        use hyperparameter::set;
         let name = self.name();
-        let unknown = |keys: Vec<&'static str>| Error::UnknownHyperparameter {
-            optimizer: name,
-            key: key.to_string(),
-            accepted: keys.join(", "),
-        };
-        let keys = self.keys();
-        if !keys.contains(&key) {
-            return Err(unknown(keys));
-        }
         match self {
-            OptimizerConfig::Sgd(c)
-            | OptimizerConfig::Momentum(c)
-            | OptimizerConfig::Nesterov(c) => {
-                let v = value.number(key)?;
-                match key {
-                    "lr" => c.lr = v,
-                    "momentum" => c.momentum = v,
-                    "dampening" => c.dampening = v,
-                    _ => c.weight_decay = v,
-                }
-            }
-            OptimizerConfig::RmsProp(c) => match key {
-                "centered" => c.centered = value.flag(key)?,
-                "lr" => c.lr = value.number(key)?,
-                "alpha" => c.alpha = value.number(key)?,
-                "eps" => c.eps = value.number(key)?,
-                "momentum" => c.momentum = value.number(key)?,
-                _ => c.weight_decay = value.number(key)?,
-            },
-            OptimizerConfig::Adam(c) => set_adam(c, key, value)?,
+            OptimizerConfig::Sgd(c) => set(sgd::SGD_TABLE, name, c, key, value),
+            OptimizerConfig::Momentum(c) => set(sgd::MOMENTUM_TABLE, name, c, key, value),
+            OptimizerConfig::Nesterov(c) => set(sgd::NESTEROV_TABLE, name, c, key, value),
+            OptimizerConfig::RmsProp(c) => set(rmsprop::TABLE, name, c, key, value),
+            OptimizerConfig::Adam(c) => set(adam::ADAM_TABLE, name, c, key, value),
             OptimizerConfig::AdamW(c) => {
                 let mut a = c.as_adam();
-                set_adam(&mut a, key, value)?;
-                *c = AdamWConfig {
-                    lr: a.lr,
-                    beta1: a.beta1,
-                    beta2: a.beta2,
-                    eps: a.eps,
-                    weight_decay: a.weight_decay,
-                    amsgrad: a.amsgrad,
-                };
+                set(adam::ADAMW_TABLE, name, &mut a, key, value)?;
+                *c = AdamWConfig::from_adam(a);
+                Ok(())
             }
-            OptimizerConfig::Adagrad(c) => {
-                let v = value.number(key)?;
-                match key {
-                    "lr" => c.lr = v,
-                    "lr_decay" => c.lr_decay = v,
-                    "initial_accumulator_value" => c.initial_accumulator_value = v,
-                    "eps" => c.eps = v,
-                    _ => c.weight_decay = v,
-                }
-            }
-            OptimizerConfig::Adadelta(c) => {
-                let v = value.number(key)?;
-                match key {
-                    "lr" => c.lr = v,
-                    "rho" => c.rho = v,
-                    "eps" => c.eps = v,
-                    _ => c.weight_decay = v,
-                }
-            }
-            OptimizerConfig::NAdam(c) => {
-                let v = value.number(key)?;
-                match key {
-                    "lr" => c.lr = v,
-                    "beta1" => c.beta1 = v,
-                    "beta2" => c.beta2 = v,
-                    "eps" => c.eps = v,
-                    "momentum_decay" => c.momentum_decay = v,
-                    _ => c.weight_decay = v,
-                }
-            }
-            OptimizerConfig::RAdam(c) => {
-                let v = value.number(key)?;
-                match key {
-                    "lr" => c.lr = v,
-                    "beta1" => c.beta1 = v,
-                    "beta2" => c.beta2 = v,
-                    "eps" => c.eps = v,
-                    _ => c.weight_decay = v,
-                }
-            }
+            OptimizerConfig::Adagrad(c) => set(adagrad::TABLE, name, c, key, value),
+            OptimizerConfig::Adadelta(c) => set(adadelta::TABLE, name, c, key, value),
+            OptimizerConfig::NAdam(c) => set(nadam::TABLE, name, c, key, value),
+            OptimizerConfig::RAdam(c) => set(radam::TABLE, name, c, key, value),
         }
-        Ok(())
     }
 
     /// The learning rate.
@@ -418,29 +302,6 @@ impl OptimizerConfig {
             OptimizerConfig::RAdam(c) => Box::new(c.build::<T>()?),
         })
     }
-}
-
-fn adam_pairs(c: &AdamConfig) -> Vec<(&'static str, HyperValue)> {
-    vec![
-        ("lr", HyperValue::Number(c.lr)),
-        ("beta1", HyperValue::Number(c.beta1)),
-        ("beta2", HyperValue::Number(c.beta2)),
-        ("eps", HyperValue::Number(c.eps)),
-        ("weight_decay", HyperValue::Number(c.weight_decay)),
-        ("amsgrad", HyperValue::Flag(c.amsgrad)),
-    ]
-}
-
-fn set_adam(c: &mut AdamConfig, key: &str, value: HyperValue) -> Result<()> {
-    match key {
-        "amsgrad" => c.amsgrad = value.flag(key)?,
-        "lr" => c.lr = value.number(key)?,
-        "beta1" => c.beta1 = value.number(key)?,
-        "beta2" => c.beta2 = value.number(key)?,
-        "eps" => c.eps = value.number(key)?,
-        _ => c.weight_decay = value.number(key)?,
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -84,6 +84,25 @@ impl NAdamConfig {
     }
 }
 
+// ---- Hyperparameter table and update rule: the one description of NAdam's knobs and rule,
+// read by `OptimizerConfig` (keys, defaults, PyTorch names) and by nabla-explain's worked
+// solutions (`OptimizerConfig::update_rule`). ----------------------------------------------------
+
+use super::hyperparameter::{beta1, beta2, eps, l2, lr, number, Hyperparameter};
+
+pub(crate) const TABLE: &[Hyperparameter<NAdamConfig>] =
+    &[lr!(), beta1!(), beta2!(), eps!(), l2!(), MOMENTUM_DECAY];
+const MOMENTUM_DECAY: Hyperparameter<NAdamConfig> = number!(
+    momentum_decay,
+    "momentum decay ψ of the schedule μₜ = β₁(1 − ½·0.96^(tψ))"
+);
+
+/// The rule.
+pub(crate) const RULE: &[&str] = &[
+    "Adam's moments with Nesterov momentum and the momentum schedule μ_t = β1·(1 − ½·0.96^(t·momentum_decay))",
+];
+// ---- end of the hyperparameter table and update rule ------------------------------------------
+
 /// `torch.optim.NAdam`. At step t, for every element:
 ///
 /// ```text

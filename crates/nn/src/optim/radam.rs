@@ -77,6 +77,22 @@ impl RAdamConfig {
     }
 }
 
+// ---- Hyperparameter table and update rule: the one description of RAdam's knobs and rule,
+// read by `OptimizerConfig` (keys, defaults, PyTorch names) and by nabla-explain's worked
+// solutions (`OptimizerConfig::update_rule`). ----------------------------------------------------
+
+use super::hyperparameter::{beta1, beta2, eps, l2, lr, Hyperparameter};
+
+pub(crate) const TABLE: &[Hyperparameter<RAdamConfig>] =
+    &[lr!(), beta1!(), beta2!(), eps!(), l2!()];
+
+/// The rule, and what its first steps reduce to.
+pub(crate) const RULE: &[&str] = &[
+    "Adam's moments with the variance rectification; while the rectified length ρ_t ≤ 5 \
+     (the first steps) it steps with m̂ alone: θ' = θ − η·m̂",
+];
+// ---- end of the hyperparameter table and update rule ------------------------------------------
+
 /// The rectification threshold: the adaptive step is used only while ρₜ > 5.
 pub const RADAM_RHO_THRESHOLD: f64 = 5.0;
 

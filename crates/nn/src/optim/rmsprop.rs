@@ -80,6 +80,35 @@ impl RmsPropConfig {
     }
 }
 
+// ---- Hyperparameter table and update rule: the one description of RMSprop's knobs and rule,
+// read by `OptimizerConfig` (keys, defaults, PyTorch names) and by nabla-explain's worked
+// solutions (`OptimizerConfig::update_rule`). ----------------------------------------------------
+
+use super::hyperparameter::{eps, flag, l2, lr, number, Hyperparameter};
+
+pub(crate) const TABLE: &[Hyperparameter<RmsPropConfig>] = &[
+    lr!(),
+    number!(
+        alpha,
+        "smoothing constant α of the squared-gradient average"
+    ),
+    eps!(),
+    l2!(),
+    number!(momentum, "momentum factor μ of the step buffer"),
+    flag!(
+        centered,
+        "divide by the estimated variance v − ḡ² instead of v"
+    ),
+];
+
+/// The rule, and what its first step reduces to.
+pub(crate) const RULE: &[&str] = &[
+    "s = α·s + (1 − α)·g²,   θ' = θ − η·g/(√s + ε)",
+    "(centered: √(s − ḡ²) with ḡ = α·ḡ + (1 − α)·g; momentum: a buffer of g/(√s + ε))",
+    "first step: s = (1 − α)·g²",
+];
+// ---- end of the hyperparameter table and update rule ------------------------------------------
+
 /// `torch.optim.RMSprop`. For every element:
 ///
 /// ```text

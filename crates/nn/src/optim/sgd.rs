@@ -88,6 +88,37 @@ impl SgdConfig {
     }
 }
 
+// ---- Hyperparameter table and update rule: the one description of SGD's knobs and rule,
+// read by `OptimizerConfig` (keys, defaults, PyTorch names) and by nabla-explain's worked
+// solutions (`OptimizerConfig::update_rule`). ----------------------------------------------------
+
+use super::hyperparameter::{l2, lr, number, Hyperparameter};
+
+/// Plain gradient descent (`sgd`).
+pub(crate) const SGD_TABLE: &[Hyperparameter<SgdConfig>] = &[lr!(), l2!()];
+/// SGD with momentum (`momentum`).
+pub(crate) const MOMENTUM_TABLE: &[Hyperparameter<SgdConfig>] =
+    &[lr!(), MOMENTUM, DAMPENING, l2!()];
+/// SGD with Nesterov momentum (`nesterov`: no dampening).
+pub(crate) const NESTEROV_TABLE: &[Hyperparameter<SgdConfig>] = &[lr!(), MOMENTUM, l2!()];
+const MOMENTUM: Hyperparameter<SgdConfig> = number!(momentum, "momentum factor μ");
+const DAMPENING: Hyperparameter<SgdConfig> = number!(
+    dampening,
+    "dampening τ of the gradient entering the momentum buffer"
+);
+
+/// Momentum's rule, and what its first step reduces to.
+pub(crate) const MOMENTUM_RULE: &[&str] = &[
+    "v = μ·v + (1 − dampening)·g,   θ' = θ − η·v",
+    "first step: PyTorch starts the buffer at v = g (no dampening), so θ' = θ − η·g",
+];
+/// Nesterov momentum's rule, and what its first step reduces to.
+pub(crate) const NESTEROV_RULE: &[&str] = &[
+    "v = μ·v + g,   θ' = θ − η·(g + μ·v)",
+    "first step: v = g, so θ' = θ − η·(1 + μ)·g",
+];
+// ---- end of the hyperparameter table and update rule ------------------------------------------
+
 /// `torch.optim.SGD`. For every element, with gradient g and parameter θ:
 ///
 /// ```text
