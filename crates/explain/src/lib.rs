@@ -6,6 +6,7 @@
 //! The crate has no file system access, no threads and no clock: it builds and runs on
 //! `wasm32-unknown-unknown`. Callers read files and measure time; this crate computes.
 
+pub mod activation;
 pub mod backprop;
 pub mod claims;
 mod error;

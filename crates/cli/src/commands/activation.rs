@@ -14,13 +14,15 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{anyhow, bail, Context};
 use clap::Args;
+use nabla_explain::activation::atlas::{self, Cost, Properties};
+use nabla_explain::activation::{self as explain, json::params as params_json};
 use nabla_tensor::activation::ACTIVATION_NAMES;
 use nabla_tensor::{Activation, Error};
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 use crate::output::{self, CommonArgs, Format};
 
-mod atlas;
+mod cost;
 mod picture;
 
 /// Flags of `nabla activation`.
@@ -84,12 +86,9 @@ pub fn run(args: &ActivationArgs) -> anyhow::Result<()> {
         .as_deref()
         .context("--at: give the points to evaluate, e.g. --at -2,0,2")?;
     let xs = output::parse_number_list("--at", at)?;
-    let points: Vec<(f64, f64, f64)> = xs
-        .iter()
-        .map(|&x| (x, act.value(x), act.derivative(x)))
-        .collect();
+    let points = explain::evaluate(act, &xs);
     match args.common.format {
-        Format::Json => output::print_json(&to_json(act, &points)),
+        Format::Json => output::print_json(&explain::json::points(act, &points)),
         Format::Text => output::print_text(&to_text(act, &points)),
         Format::Markdown => output::print_text(&to_markdown(act, &points)),
     }
@@ -163,23 +162,6 @@ pub fn parse_activation(
     })
 }
 
-/// The function's parameters as a JSON object.
-pub fn params_json(act: Activation) -> Value {
-    let mut params = Map::new();
-    for (key, value) in act.params() {
-        params.insert(key.to_string(), json!(value));
-    }
-    Value::Object(params)
-}
-
-fn to_json(act: Activation, points: &[(f64, f64, f64)]) -> Value {
-    let points: Vec<Value> = points
-        .iter()
-        .map(|&(x, value, derivative)| json!({"x": x, "value": value, "derivative": derivative}))
-        .collect();
-    json!({"name": act.name(), "params": params_json(act), "points": points})
-}
-
 /// A number in its shortest round-trip form, with an exponent when very large or small.
 pub fn format_number(v: f64) -> String {
     let a = v.abs();
@@ -236,9 +218,11 @@ fn to_text(act: Activation, points: &[(f64, f64, f64)]) -> String {
     for r in &rows {
         out.push_str(&line([&r[0], &r[1], &r[2]]));
     }
-    out.push('\n');
-    out.push_str(&wrap(act.properties(), 96));
-    out.push('\n');
+    if let Some(note) = explain::note(act) {
+        out.push('\n');
+        out.push_str(&wrap(note, 96));
+        out.push('\n');
+    }
     out
 }
 
@@ -257,7 +241,9 @@ fn to_markdown(act: Activation, points: &[(f64, f64, f64)]) -> String {
             format_number(d)
         );
     }
-    let _ = writeln!(out, "\n{}", act.properties());
+    if let Some(note) = explain::note(act) {
+        let _ = writeln!(out, "\n{note}");
+    }
     out
 }
 
@@ -291,56 +277,22 @@ fn table(args: &ActivationArgs) -> anyhow::Result<()> {
             Activation::all().to_vec()
         }
     };
-    let props: Vec<atlas::Properties> = acts.iter().map(|&a| atlas::analyze(a)).collect();
-    let relu_ns = props
+    let rows: Vec<(Properties, Cost)> = acts
         .iter()
-        .find(|p| p.activation == Activation::Relu)
-        .map_or_else(|| atlas::time_kernels(Activation::Relu).0, |p| p.forward_ns);
-    match args.common.format {
-        Format::Json => output::print_json(&table_json(&props, relu_ns)),
-        Format::Text => output::print_text(&table_text(&props, relu_ns)),
-        Format::Markdown => output::print_text(&table_markdown(&props, relu_ns)),
-    }
-}
-
-fn opt(v: Option<f64>) -> Value {
-    v.map_or(Value::Null, |x| json!(x))
-}
-
-fn table_json(props: &[atlas::Properties], relu_ns: f64) -> Value {
-    let rows: Vec<Value> = props
-        .iter()
-        .map(|p| {
-            json!({
-                "name": p.activation.name(),
-                "params": params_json(p.activation),
-                "range": {"min": opt(p.range_min), "max": opt(p.range_max)},
-                "zero_centred": p.zero_centred,
-                "mean_normal": p.mean_normal,
-                "sd_normal": p.sd_normal,
-                "vanishing_gradient": p.vanishing.iter()
-                    .map(|i| json!({"from": opt(i.from), "to": opt(i.to)}))
-                    .collect::<Vec<_>>(),
-                "non_differentiable": p.kinks.iter()
-                    .map(|k| json!({"x": k.x, "left_derivative": k.left,
-                                    "right_derivative": k.right, "continuous": k.continuous}))
-                    .collect::<Vec<_>>(),
-                "monotonic": p.monotonic,
-                "turning_points": p.turning_points.iter()
-                    .map(|t| json!({"x": t.x, "value": t.value,
-                                    "kind": if t.minimum { "minimum" } else { "maximum" }}))
-                    .collect::<Vec<_>>(),
-                "forward_ns_per_element": p.forward_ns,
-                "backward_ns_per_element": p.backward_ns,
-                "relative_cost": p.forward_ns / relu_ns,
-            })
-        })
+        .map(|&a| (atlas::analyze(a), cost::time_kernels(a)))
         .collect();
-    json!({
-        "vanishing_threshold": atlas::VANISHING,
-        "timing": {"dtype": "float32", "elements": 1 << 16, "relu_forward_ns_per_element": relu_ns},
-        "activations": rows,
-    })
+    let relu_ns = rows
+        .iter()
+        .find(|(p, _)| p.activation == Activation::Relu)
+        .map_or_else(
+            || cost::time_kernels(Activation::Relu).forward_ns,
+            |(_, c)| c.forward_ns,
+        );
+    match args.common.format {
+        Format::Json => output::print_json(&explain::json::atlas(&rows, relu_ns)),
+        Format::Text => output::print_text(&table_text(&rows, relu_ns)),
+        Format::Markdown => output::print_text(&table_markdown(&rows, relu_ns)),
+    }
 }
 
 /// `[0, 1]`, `(−∞, 0]`-style text for a sampled range (∞ where unbounded).
@@ -380,7 +332,7 @@ fn intervals_text(v: &[atlas::Interval]) -> String {
 }
 
 /// The atlas's header and one row of cells per function.
-fn table_cells(props: &[atlas::Properties], relu_ns: f64) -> ([&'static str; 8], Vec<Vec<String>>) {
+fn table_cells(rows: &[(Properties, Cost)], relu_ns: f64) -> ([&'static str; 8], Vec<Vec<String>>) {
     let header = [
         "activation",
         "range",
@@ -391,9 +343,9 @@ fn table_cells(props: &[atlas::Properties], relu_ns: f64) -> ([&'static str; 8],
         "ns/elem",
         "× relu",
     ];
-    let rows: Vec<Vec<String>> = props
+    let cells: Vec<Vec<String>> = rows
         .iter()
-        .map(|p| {
+        .map(|(p, cost)| {
             let kinks = if p.kinks.is_empty() {
                 "—".to_string()
             } else {
@@ -430,12 +382,12 @@ fn table_cells(props: &[atlas::Properties], relu_ns: f64) -> ([&'static str; 8],
                 intervals_text(&p.vanishing),
                 kinks,
                 mono,
-                format!("{:.2}", p.forward_ns),
-                format!("{:.1}", p.forward_ns / relu_ns),
+                format!("{:.2}", cost.forward_ns),
+                format!("{:.1}", cost.forward_ns / relu_ns),
             ]
         })
         .collect();
-    (header, rows)
+    (header, cells)
 }
 
 /// How the atlas's columns were measured.
@@ -448,7 +400,7 @@ fn table_note(relu_ns: f64) -> String {
     )
 }
 
-fn table_text(props: &[atlas::Properties], relu_ns: f64) -> String {
+fn table_text(props: &[(Properties, Cost)], relu_ns: f64) -> String {
     let (header, rows) = table_cells(props, relu_ns);
     let widths: Vec<usize> = (0..header.len())
         .map(|c| {
@@ -524,7 +476,7 @@ fn draw(args: &ActivationArgs, path: &Path) -> anyhow::Result<()> {
 }
 
 /// The atlas as a Markdown table (the same cells as the text table).
-fn table_markdown(props: &[atlas::Properties], relu_ns: f64) -> String {
+fn table_markdown(props: &[(Properties, Cost)], relu_ns: f64) -> String {
     let (header, rows) = table_cells(props, relu_ns);
     // A literal `|` (as in |f'|) would end a Markdown cell.
     let escape = |cell: &str| cell.replace('|', "\\|");
