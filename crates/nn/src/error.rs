@@ -151,6 +151,14 @@ pub enum Error {
         /// What is wrong with it.
         reason: &'static str,
     },
+    /// A learning-rate schedule (`KIND:PARAM:...`) that cannot be parsed.
+    #[error("\"{spec}\": {reason} (expected {})", crate::optim::LrSchedule::SYNTAX)]
+    ScheduleSpec {
+        /// The schedule as given.
+        spec: String,
+        /// What is wrong with it.
+        reason: String,
+    },
     /// A class label that is not among the classes it is mapped to.
     #[error("target \"{target}\": class \"{class}\" is not one of {}", known.join(", "))]
     UnknownClass {

@@ -10,5 +10,7 @@ mod multitask;
 mod optimize;
 mod regress;
 mod reliability;
+mod schedule;
 mod train;
+mod train_log;
 mod util;

@@ -24,6 +24,7 @@
 //! ```
 
 use std::f64::consts::PI;
+use std::fmt;
 
 use nabla_tensor::Float;
 
@@ -66,6 +67,120 @@ pub enum LrSchedule {
 }
 
 impl LrSchedule {
+    /// The text form [`LrSchedule::parse`] reads (and [`Display`](fmt::Display) writes).
+    pub const SYNTAX: &'static str =
+        "step:EVERY:GAMMA | exponential:GAMMA | cosine:T_MAX[:ETA_MIN] | linear:START:END:ITERS";
+
+    /// Reads a schedule from its text form, one of
+    ///
+    /// ```text
+    /// step:EVERY:GAMMA            StepLR(step_size=EVERY, gamma=GAMMA)
+    /// exponential:GAMMA           ExponentialLR(gamma=GAMMA)
+    /// cosine:T_MAX[:ETA_MIN]      CosineAnnealingLR(T_max=T_MAX, eta_min=ETA_MIN or 0)
+    /// linear:START:END:ITERS      LinearLR(start_factor=START, end_factor=END, total_iters=ITERS)
+    /// ```
+    ///
+    /// ```
+    /// use nabla_nn::optim::LrSchedule;
+    ///
+    /// let s = LrSchedule::parse("cosine:50")?;
+    /// assert_eq!(s, LrSchedule::CosineAnnealing { t_max: 50, eta_min: 0.0 });
+    /// assert_eq!(s.to_string(), "cosine:50:0");
+    /// assert!(LrSchedule::parse("step:0:0.5").is_err());
+    /// # Ok::<(), nabla_nn::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::ScheduleSpec`] naming what is wrong: an unknown kind, the wrong number of
+    /// fields, a field that is not a number, or a value outside the ranges of
+    /// [`LrSchedule::validate`] (a decay factor or `ETA_MIN` must also be at least 0).
+    pub fn parse(spec: &str) -> Result<Self> {
+        let fail = |reason: String| Error::ScheduleSpec {
+            spec: spec.to_string(),
+            reason,
+        };
+        let mut parts = spec.trim().split(':');
+        let kind = parts.next().unwrap_or_default().trim().to_ascii_lowercase();
+        let fields: Vec<&str> = parts.map(str::trim).collect();
+        let (names, optional): (&[&str], usize) = match kind.as_str() {
+            "step" => (&["EVERY", "GAMMA"], 0),
+            "exponential" => (&["GAMMA"], 0),
+            "cosine" => (&["T_MAX", "ETA_MIN"], 1),
+            "linear" => (&["START", "END", "ITERS"], 0),
+            _ => return Err(fail(format!("unknown schedule '{kind}'"))),
+        };
+        if fields.len() > names.len() || fields.len() + optional < names.len() {
+            return Err(fail(format!(
+                "{kind} takes {}, got {} field{}",
+                names.join(":"),
+                fields.len(),
+                if fields.len() == 1 { "" } else { "s" }
+            )));
+        }
+        let count = |i: usize| -> Result<u64> {
+            fields[i].parse::<u64>().map_err(|_| {
+                fail(format!(
+                    "{} '{}' is not a whole number of epochs",
+                    names[i], fields[i]
+                ))
+            })
+        };
+        let number = |i: usize| -> Result<f64> {
+            match fields[i].parse::<f64>() {
+                Ok(x) if x.is_finite() => Ok(x),
+                _ => Err(fail(format!(
+                    "{} '{}' is not a finite number",
+                    names[i], fields[i]
+                ))),
+            }
+        };
+        let at_least = |i: usize, x: f64, low: f64| -> Result<f64> {
+            if x >= low {
+                Ok(x)
+            } else {
+                Err(fail(format!(
+                    "{} {} must be at least {low}",
+                    names[i], fields[i]
+                )))
+            }
+        };
+        let schedule = match kind.as_str() {
+            "step" => LrSchedule::Step {
+                step_size: count(0)?,
+                gamma: at_least(1, number(1)?, 0.0)?,
+            },
+            "exponential" => LrSchedule::Exponential {
+                gamma: at_least(0, number(0)?, 0.0)?,
+            },
+            "cosine" => LrSchedule::CosineAnnealing {
+                t_max: count(0)?,
+                eta_min: if fields.len() > 1 {
+                    at_least(1, number(1)?, 0.0)?
+                } else {
+                    0.0
+                },
+            },
+            _ => LrSchedule::Linear {
+                start_factor: number(0)?,
+                end_factor: number(1)?,
+                total_iters: count(2)?,
+            },
+        };
+        schedule.validate().map_err(|e| match e {
+            Error::InvalidParameter { name, reason, .. } => {
+                let i = match name {
+                    "end_factor" => 1,
+                    "gamma" if kind == "step" => 1,
+                    "eta_min" => 1,
+                    _ => 0,
+                };
+                fail(format!("{} {} {reason}", names[i], fields[i]))
+            }
+            other => other,
+        })?;
+        Ok(schedule)
+    }
+
     /// Checks the schedule's parameters.
     ///
     /// # Errors
@@ -115,6 +230,23 @@ impl LrSchedule {
             }
         }
         Ok(())
+    }
+}
+
+/// The text form of [`LrSchedule::parse`], every field written (`cosine:10:0`), numbers in
+/// their shortest round-trip form.
+impl fmt::Display for LrSchedule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            LrSchedule::Step { step_size, gamma } => write!(f, "step:{step_size}:{gamma}"),
+            LrSchedule::Exponential { gamma } => write!(f, "exponential:{gamma}"),
+            LrSchedule::CosineAnnealing { t_max, eta_min } => write!(f, "cosine:{t_max}:{eta_min}"),
+            LrSchedule::Linear {
+                start_factor,
+                end_factor,
+                total_iters,
+            } => write!(f, "linear:{start_factor}:{end_factor}:{total_iters}"),
+        }
     }
 }
 
@@ -280,6 +412,70 @@ mod tests {
     fn exponential_multiplies_every_epoch() {
         let rates = trace(LrSchedule::Exponential { gamma: 0.5 }, 1.0, 3);
         assert_eq!(rates, [1.0, 0.5, 0.25, 0.125]);
+    }
+
+    #[test]
+    fn parse_reads_every_kind_and_display_writes_it_back() {
+        for (text, schedule) in [
+            (
+                "step:3:0.5",
+                LrSchedule::Step {
+                    step_size: 3,
+                    gamma: 0.5,
+                },
+            ),
+            ("exponential:0.9", LrSchedule::Exponential { gamma: 0.9 }),
+            (
+                "cosine:10:0.001",
+                LrSchedule::CosineAnnealing {
+                    t_max: 10,
+                    eta_min: 0.001,
+                },
+            ),
+            (
+                "linear:0.25:1:4",
+                LrSchedule::Linear {
+                    start_factor: 0.25,
+                    end_factor: 1.0,
+                    total_iters: 4,
+                },
+            ),
+        ] {
+            assert_eq!(LrSchedule::parse(text).unwrap(), schedule);
+            assert_eq!(LrSchedule::parse(&schedule.to_string()).unwrap(), schedule);
+        }
+        assert_eq!(
+            LrSchedule::parse(" Cosine:7 ").unwrap(),
+            LrSchedule::CosineAnnealing {
+                t_max: 7,
+                eta_min: 0.0
+            }
+        );
+    }
+
+    #[test]
+    fn parse_names_what_is_wrong() {
+        for (text, needle) in [
+            ("warmup:5", "unknown schedule 'warmup'"),
+            ("step:3", "step takes EVERY:GAMMA, got 1 field"),
+            ("cosine", "cosine takes T_MAX:ETA_MIN, got 0 fields"),
+            ("exponential:0.9:1", "got 2 fields"),
+            ("step:0:0.5", "EVERY 0 must be at least 1"),
+            ("step:2.5:0.5", "EVERY '2.5' is not a whole number"),
+            ("step:-1:0.5", "EVERY '-1' is not a whole number"),
+            ("step:3:x", "GAMMA 'x' is not a finite number"),
+            ("exponential:nan", "GAMMA 'nan' is not a finite number"),
+            ("exponential:-0.5", "GAMMA -0.5 must be at least 0"),
+            ("cosine:0", "T_MAX 0 must be at least 1"),
+            ("cosine:10:-1", "ETA_MIN -1 must be at least 0"),
+            ("linear:0:1:5", "START 0 must be in (0, 1]"),
+            ("linear:0.5:1.5:5", "END 1.5 must be in [0, 1]"),
+            ("linear:0.5:1:x", "ITERS 'x' is not a whole number"),
+        ] {
+            let err = LrSchedule::parse(text).unwrap_err().to_string();
+            assert!(err.contains(needle), "{text}: {err}");
+            assert!(err.contains(LrSchedule::SYNTAX), "{text}: {err}");
+        }
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! nabla train [--data digits|iris|wine|breast_cancer|diabetes|penguins|FILE.csv] [--target COL]
 //!             [--hidden 64] [--activation relu] [--dropout 0.0] [--optimizer adam] [--lr 1e-3]
 //!             [--epochs 30] [--batch 32] [--seed 0] [--test-fraction 0.25] [--save MODEL]
+//!             [--schedule step:EVERY:GAMMA|exponential:GAMMA|cosine:T_MAX[:ETA_MIN]|linear:START:END:ITERS]
 //!             [--mc-samples N] [--plot FILE.png|svg] [--format text|json]
 //! ```
 //!
@@ -14,11 +15,12 @@
 //! trains a 64-64-10 ReLU network on the embedded digits with Adam, as PyTorch's recipe does.
 
 mod curve;
+mod log;
 pub mod multitask;
 mod progress;
 pub mod report;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
 use clap::{Args, ValueEnum};
@@ -28,8 +30,8 @@ use nabla_nn::data::{
 use nabla_nn::init::Init;
 use nabla_nn::layers::{Mlp, MlpConfig};
 use nabla_nn::model_file::{McDropout, Model, Network, TargetInfo};
-use nabla_nn::optim::{HyperValue, OptimizerConfig};
-use nabla_nn::train::{evaluate, fit, Examples, FitReport, Metrics, Objective, TrainConfig};
+use nabla_nn::optim::{HyperValue, LrSchedule, OptimizerConfig};
+use nabla_nn::train::{evaluate, fit, Event, Examples, FitReport, Metrics, Objective, TrainConfig};
 use nabla_tensor::{Activation, Float, Tensor};
 
 use crate::output::CommonArgs;
@@ -96,6 +98,11 @@ pub struct TrainArgs {
     /// The fraction of rows held out for validation (early stopping reads it).
     #[arg(long, default_value_t = 0.0)]
     pub validation_fraction: f64,
+    /// A learning-rate schedule stepped after every epoch, with PyTorch's rules: step:EVERY:GAMMA
+    /// (StepLR), exponential:GAMMA (ExponentialLR), cosine:T_MAX[:ETA_MIN] (CosineAnnealingLR),
+    /// linear:START:END:ITERS (LinearLR).
+    #[arg(long, value_name = "SPEC")]
+    pub schedule: Option<String>,
     /// Stop after this many epochs without a better validation loss (restores the best weights).
     #[arg(long)]
     pub patience: Option<usize>,
@@ -112,6 +119,10 @@ pub struct TrainArgs {
     /// Draw the loss and metric curves to this PNG or SVG file.
     #[arg(long, value_name = "FILE.png|svg")]
     pub plot: Option<PathBuf>,
+    /// Write one record per epoch to this file as training goes (FILE.jsonl: JSON lines;
+    /// FILE.csv: a header and one row per epoch): the epoch's entry of the JSON history.
+    #[arg(long, value_name = "FILE.jsonl|csv")]
+    pub log: Option<PathBuf>,
     /// Save the trained model to this file (safetensors with PyTorch's state_dict names and
     /// nabla's metadata; written atomically once training has succeeded).
     #[arg(long, value_name = "MODEL")]
@@ -162,6 +173,13 @@ pub struct Outcome {
 
 /// Runs `nabla train`.
 pub fn run(args: &TrainArgs) -> anyhow::Result<()> {
+    let data_file = Path::new(&args.data);
+    crate::paths::RunPaths::new()
+        .input("--data", data_file.exists().then_some(data_file))
+        .output("--save", args.save.as_deref())
+        .output("--log", args.log.as_deref())
+        .output("--plot", args.plot.as_deref())
+        .check()?;
     if !args.multitask.tasks.is_empty() {
         // A model file holds one MLP with one target; a trunk with several heads has no
         // PyTorch-`nn.Sequential` equivalent to name its tensors after.
@@ -187,6 +205,7 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<()> {
     if !(0.0..1.0).contains(&args.dropout) {
         bail!("--dropout: {} is not in [0, 1)", args.dropout);
     }
+    let schedule = schedule(args)?;
     check_model_flags(args)?;
     let prepared = prepare(args)?;
     let config = TrainConfig {
@@ -195,7 +214,7 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<()> {
         seed: args.seed,
         optimizer,
         clip_norm: args.clip_norm,
-        schedule: None,
+        schedule,
         patience: args.patience,
     };
     let mut widths = vec![prepared.split.train.n_features()];
@@ -207,10 +226,17 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<()> {
         dropout: args.dropout,
         init,
     };
+    let mut log = args
+        .log
+        .as_deref()
+        .map(|p| log::RunLog::open(p, false))
+        .transpose()?;
     let outcome = match args.dtype {
-        Dtype::F32 => train_typed::<f32>(args, &prepared, &mlp_config, &config)?,
-        Dtype::F64 => train_typed::<f64>(args, &prepared, &mlp_config, &config)?,
+        Dtype::F32 => train_typed::<f32>(args, &prepared, &mlp_config, &config, log.as_mut()),
+        Dtype::F64 => train_typed::<f64>(args, &prepared, &mlp_config, &config, log.as_mut()),
     };
+    log.map(log::RunLog::finish).transpose()?;
+    let outcome = outcome?;
     if let Some(path) = &args.plot {
         curve::save(path, &prepared, &outcome)?;
     }
@@ -221,7 +247,7 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<()> {
     report::print(args, &prepared, &config, &outcome)
 }
 
-/// Checks `--save` and `--mc-samples` before training, so a bad flag costs no training time.
+/// Checks `--mc-samples` before training, so a bad flag costs no training time.
 fn check_model_flags(args: &TrainArgs) -> anyhow::Result<()> {
     if let Some(n) = args.mc_samples {
         if args.dropout == 0.0 {
@@ -229,22 +255,6 @@ fn check_model_flags(args: &TrainArgs) -> anyhow::Result<()> {
         }
         if n < 2 {
             bail!("--mc-samples: {n} passes give no spread; use at least 2");
-        }
-    }
-    if let Some(path) = &args.save {
-        let dir = match path.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p,
-            _ => std::path::Path::new("."),
-        };
-        if !dir.is_dir() {
-            bail!(
-                "--save {}: the folder {} does not exist",
-                path.display(),
-                dir.display()
-            );
-        }
-        if path.is_dir() {
-            bail!("--save {}: is a folder; give a file name", path.display());
         }
     }
     Ok(())
@@ -261,6 +271,19 @@ fn parse_hidden(text: &str) -> anyhow::Result<Vec<usize>> {
             Ok(n) => Ok(n),
         })
         .collect()
+}
+
+/// The `--schedule` flag, parsed, after checking that `--patience` has a validation part to
+/// read (the two flags the training loop owns).
+fn schedule(args: &TrainArgs) -> anyhow::Result<Option<LrSchedule>> {
+    if args.patience.is_some() && args.validation_fraction == 0.0 {
+        bail!("--patience: early stopping reads the validation loss; add --validation-fraction");
+    }
+    args.schedule
+        .as_deref()
+        .map(LrSchedule::parse)
+        .transpose()
+        .map_err(|e| anyhow::anyhow!("--schedule {e}"))
 }
 
 fn optimizer_config(args: &TrainArgs) -> anyhow::Result<OptimizerConfig> {
@@ -393,6 +416,7 @@ fn train_typed<T: Float>(
     prepared: &Prepared,
     mlp_config: &MlpConfig,
     config: &TrainConfig,
+    mut log: Option<&mut log::RunLog>,
 ) -> anyhow::Result<Outcome> {
     let objective = prepared.objective;
     let (x, y) = tensors::<T>(&prepared.split.train, objective)?;
@@ -413,7 +437,12 @@ fn train_typed<T: Float>(
         &Examples::new(objective, &x, &y),
         validation_examples.as_ref(),
         config,
-        &mut |event| bar.update(event),
+        &mut |event| {
+            if let (Event::Epoch(epoch), Some(log)) = (event, log.as_deref_mut()) {
+                log.record(&report::history_entry(epoch));
+            }
+            bar.update(event);
+        },
     );
     bar.finish();
     let fit_report = fit_report?;

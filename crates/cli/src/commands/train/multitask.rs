@@ -21,10 +21,10 @@ use anyhow::{bail, Context};
 use clap::Args;
 use nabla_nn::data::{CsvOptions, Dataset, SplitConfig, SplitData, Standardizer, TargetSpec};
 use nabla_nn::multitask::{
-    fit_multitask, Balance, MultiTaskConfig, MultiTaskData, MultiTaskFitReport, MultiTaskModel,
-    MultiTaskTrainConfig, Task,
+    fit_multitask, Balance, MultiTaskConfig, MultiTaskData, MultiTaskEpoch, MultiTaskFitReport,
+    MultiTaskModel, MultiTaskTrainConfig, Task,
 };
-use nabla_nn::train::{Metrics, Objective, TrainConfig};
+use nabla_nn::train::{Event, Metrics, Objective, TrainConfig};
 use nabla_tensor::{Activation, Float};
 use serde_json::{json, Map, Value};
 
@@ -236,6 +236,20 @@ pub fn train_network<T: Float>(
     config: &MultiTaskTrainConfig,
     quiet: bool,
 ) -> anyhow::Result<MultiOutcome> {
+    train_network_with::<T>(data, model_config, config, quiet, &mut |_| {})
+}
+
+/// [`train_network`], calling `on_epoch` as each epoch ends.
+///
+/// # Errors
+/// As [`train_network`].
+fn train_network_with<T: Float>(
+    data: &TaskData,
+    model_config: &MultiTaskConfig,
+    config: &MultiTaskTrainConfig,
+    quiet: bool,
+    on_epoch: &mut dyn FnMut(&MultiTaskEpoch),
+) -> anyhow::Result<MultiOutcome> {
     let train = MultiTaskData::<T>::new(&data.split.train, &data.tasks)?;
     let test = MultiTaskData::<T>::new(&data.split.test, &data.tasks)?;
     let validation = data
@@ -251,7 +265,12 @@ pub fn train_network<T: Float>(
         &train,
         validation.as_ref(),
         config,
-        &mut |event| bar.update(event),
+        &mut |event| {
+            if let Event::Epoch(epoch) = event {
+                on_epoch(epoch);
+            }
+            bar.update(event);
+        },
     );
     bar.finish();
     let report = report?;
@@ -286,6 +305,7 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<()> {
         None => Vec::new(),
     };
     let optimizer = optimizer_config(args)?;
+    let schedule = super::schedule(args)?;
     let init = nabla_nn::init::Init::parse(&args.init)
         .with_context(|| format!("--init: unknown initialiser '{}'", args.init))?;
     if !(0.0..1.0).contains(&args.dropout) {
@@ -321,21 +341,34 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<()> {
             seed: args.seed,
             optimizer,
             clip_norm: args.clip_norm,
-            schedule: None,
-            patience: None,
+            schedule,
+            patience: args.patience,
         },
         balance,
         weights,
     };
-    if args.patience.is_some() {
-        args.common
-            .warn("--patience is not used by multi-task training; all epochs run");
-    }
+    let mut log = args
+        .log
+        .as_deref()
+        .map(|p| super::log::RunLog::open(p, false))
+        .transpose()?;
+    let tasks = &data.tasks;
+    let mut on_epoch = |e: &MultiTaskEpoch| {
+        if let Some(log) = log.as_mut() {
+            log.record(&history_entry(tasks, e));
+        }
+    };
+    let quiet = args.common.quiet;
     let outcome = match args.dtype {
-        Dtype::F32 => train_network::<f32>(&data, &model_config, &config, args.common.quiet),
-        Dtype::F64 => train_network::<f64>(&data, &model_config, &config, args.common.quiet),
-    }
-    .map_err(|e| anyhow::anyhow!("{e:#}"))?;
+        Dtype::F32 => {
+            train_network_with::<f32>(&data, &model_config, &config, quiet, &mut on_epoch)
+        }
+        Dtype::F64 => {
+            train_network_with::<f64>(&data, &model_config, &config, quiet, &mut on_epoch)
+        }
+    };
+    log.map(super::log::RunLog::finish).transpose()?;
+    let outcome = outcome.map_err(|e| anyhow::anyhow!("{e:#}"))?;
     if let Some(path) = &args.plot {
         picture::save(path, &data, &model_config, config.balance.name(), &outcome)?;
     }
@@ -368,6 +401,21 @@ fn named(tasks: &[Task], values: &[f64]) -> Value {
         .map(|(t, v)| (t.name.clone(), json!(v)))
         .collect();
     Value::Object(map)
+}
+
+/// One epoch of the JSON `history` (and one `--log` record): the mean balanced loss of its
+/// mini-batches, the task weights, each task's metrics after it, the rate it used, its seconds.
+fn history_entry(tasks: &[Task], e: &MultiTaskEpoch) -> Value {
+    json!({
+        "epoch": e.epoch,
+        "loss": e.loss,
+        "weights": named(tasks, &e.state.weights),
+        "log_variances": e.state.log_variances.as_ref().map(|s| named(tasks, s)),
+        "train": per_task(tasks, &e.train),
+        "validation": e.validation.as_ref().map(|v| per_task(tasks, v)),
+        "lr": e.lr,
+        "seconds": e.seconds,
+    })
 }
 
 fn balance_json(config: &MultiTaskTrainConfig) -> Value {
@@ -412,17 +460,7 @@ fn to_json(
         .fit
         .history
         .iter()
-        .map(|e| {
-            json!({
-                "epoch": e.epoch,
-                "loss": e.loss,
-                "weights": named(tasks, &e.state.weights),
-                "log_variances": e.state.log_variances.as_ref().map(|s| named(tasks, s)),
-                "train": per_task(tasks, &e.train),
-                "validation": e.validation.as_ref().map(|v| per_task(tasks, v)),
-                "seconds": e.seconds,
-            })
-        })
+        .map(|e| history_entry(tasks, e))
         .collect();
     let hyper: Map<String, Value> = config
         .train
@@ -458,6 +496,8 @@ fn to_json(
             "test": data.split.test.n_samples(),
         },
         "epochs": outcome.fit.history.len(),
+        "best_epoch": outcome.fit.best_epoch,
+        "stopped_early": outcome.fit.stopped_early,
         "train": { "loss": total_loss(&outcome.train) },
         "validation": outcome.validation.as_ref().map(|v| json!({ "loss": total_loss(v) })),
         "test": { "loss": total_loss(&outcome.test) },

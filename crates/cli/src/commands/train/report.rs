@@ -2,12 +2,25 @@
 
 use std::fmt::Write as _;
 
-use nabla_nn::train::{Objective, TrainConfig};
+use nabla_nn::train::{EpochReport, Objective, TrainConfig};
 use serde_json::{json, Map, Value};
 
 use super::{Outcome, Prepared, TrainArgs};
 use crate::output::{self, Format};
 use crate::report::{metric_line, metrics_json};
+
+/// One epoch of the JSON `history` (and one `--log` record): the mean training loss of its
+/// mini-batches, the metrics after it, the rate it used and its seconds.
+pub fn history_entry(e: &EpochReport) -> Value {
+    json!({
+        "epoch": e.epoch,
+        "loss": e.loss,
+        "train": metrics_json(&e.train),
+        "validation": e.validation.as_ref().map(metrics_json),
+        "lr": e.lr,
+        "seconds": e.seconds,
+    })
+}
 
 fn task_kind(objective: Objective) -> &'static str {
     match objective {
@@ -50,20 +63,7 @@ fn to_json(
             (k.to_string(), v)
         })
         .collect();
-    let history: Vec<Value> = outcome
-        .fit
-        .history
-        .iter()
-        .map(|e| {
-            json!({
-                "epoch": e.epoch,
-                "train": metrics_json(&e.train),
-                "validation": e.validation.as_ref().map(metrics_json),
-                "lr": e.lr,
-                "seconds": e.seconds,
-            })
-        })
-        .collect();
+    let history: Vec<Value> = outcome.fit.history.iter().map(history_entry).collect();
     json!({
         "dataset": prepared.name,
         "target": prepared.target_name,
