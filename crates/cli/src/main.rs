@@ -34,7 +34,7 @@ enum Command {
     /// Time the reference training workloads (for comparisons with PyTorch).
     Bench(commands::bench::BenchArgs),
     /// Train a network on an embedded data set or a CSV file (the default: digits, 64-64-10).
-    Train(commands::train::TrainArgs),
+    Train(Box<commands::train::TrainArgs>),
     /// Does sharing help? Single-task networks against one multi-task network under each loss
     /// balancing, on the same splits and seeds (per-task test metrics, mean ± std).
     MtlCompare(commands::mtl_compare::MtlCompareArgs),
