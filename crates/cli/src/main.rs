@@ -35,6 +35,8 @@ enum Command {
     Bench(commands::bench::BenchArgs),
     /// Train a network on an embedded data set or a CSV file (the default: digits, 64-64-10).
     Train(Box<commands::train::TrainArgs>),
+    /// The learning-rate range test: the loss as the rate grows exponentially, and a suggestion.
+    LrFind(Box<commands::lr_find::LrFindArgs>),
     /// Does sharing help? Single-task networks against one multi-task network under each loss
     /// balancing, on the same splits and seeds (per-task test metrics, mean ± std).
     MtlCompare(commands::mtl_compare::MtlCompareArgs),
@@ -79,6 +81,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Bench(args) => commands::bench::run(&args),
         Command::Train(args) => commands::train::run(&args),
+        Command::LrFind(args) => commands::lr_find::run(&args),
         Command::MtlCompare(args) => commands::mtl_compare::run(&args),
         Command::Predict(args) => commands::predict::run(&args),
         Command::Eval(args) => commands::eval::run(&args),
@@ -95,8 +98,16 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 
 fn main() -> ExitCode {
     temp_files::remove_on_interrupt();
+    // `nabla train --config FILE` stands for the file's flags written on the command line.
+    let args = match commands::train::config::expand(std::env::args_os().collect()) {
+        Ok(args) => args,
+        Err(err) => {
+            eprintln!("nabla: {err:#}");
+            return ExitCode::from(2);
+        }
+    };
     let parsed = cli_command()
-        .try_get_matches()
+        .try_get_matches_from(args)
         .and_then(|matches| Cli::from_arg_matches(&matches));
     let cli = match parsed {
         Ok(cli) => cli,

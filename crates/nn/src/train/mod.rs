@@ -1,8 +1,8 @@
 //! Training: one loop ([`fit`]) for every model — mini-batch gradient descent with any
 //! optimizer, learning-rate schedules, held-out evaluation, early stopping and divergence
-//! detection. A model takes part by implementing [`TrainStep`]: [`Mlp`](crate::layers::Mlp)
-//! trains on [`Examples`], a multi-task network through
-//! [`MultiTaskLearner`](crate::multitask::MultiTaskLearner).
+//! detection — and the learning-rate range test ([`lr_find`]). A model takes part by
+//! implementing [`TrainStep`]: [`Mlp`](crate::layers::Mlp) trains on [`Examples`], a multi-task
+//! network through [`MultiTaskLearner`](crate::multitask::MultiTaskLearner).
 //!
 //! ```
 //! use nabla_nn::layers::{Mlp, MlpConfig};
@@ -27,11 +27,13 @@
 //! ```
 
 mod fit;
+mod lr_find;
 mod metrics;
 mod objective;
 mod step;
 
 pub use fit::{fit, EpochReport, Event, FitReport, TrainConfig};
+pub use lr_find::{lr_find, LrFind, LrFindConfig};
 pub use metrics::{evaluate, metrics_of, Metrics};
 pub use objective::Objective;
 pub use step::{train_step, EpochMetrics, Examples, Module, TrainStep};

@@ -14,6 +14,7 @@
 //! with PyTorch's state_dict names; see `nabla_nn::model_file`). With no arguments it
 //! trains a 64-64-10 ReLU network on the embedded digits with Adam, as PyTorch's recipe does.
 
+pub mod config;
 mod curve;
 mod log;
 pub mod multitask;
@@ -33,11 +34,13 @@ use nabla_nn::model_file::{McDropout, Model, Network, TargetInfo};
 use nabla_nn::optim::{HyperValue, LrSchedule, OptimizerConfig};
 use nabla_nn::train::{evaluate, fit, Event, Examples, FitReport, Metrics, Objective, TrainConfig};
 use nabla_tensor::{Activation, Float, Tensor};
+use serde::Serialize;
 
 use crate::output::CommonArgs;
 
 /// The element type training runs in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Dtype {
     /// 32-bit floats: fast.
     F32,
@@ -45,9 +48,15 @@ pub enum Dtype {
     F64,
 }
 
-/// `nabla train` flags.
-#[derive(Args, Debug)]
+/// `nabla train` flags. Serialised, they are the run's resolved `config` (keys: the long flag
+/// names).
+#[derive(Args, Debug, Serialize)]
 pub struct TrainArgs {
+    /// Read the run's flags from this TOML file (keys: the long flag names, `hidden = [64, 64]`);
+    /// flags on the command line override it.
+    #[arg(long, value_name = "FILE.toml")]
+    #[serde(skip)]
+    pub config: Option<PathBuf>,
     /// An embedded data set (digits, iris, wine, breast_cancer, diabetes, penguins,
     /// digits_multitask) or a CSV file with a header row.
     #[arg(long, default_value = "digits", value_name = "NAME|FILE.csv")]
@@ -82,6 +91,7 @@ pub struct TrainArgs {
     pub weight_decay: Option<f64>,
     /// Any other optimizer hyperparameter, as KEY=VALUE (repeatable; e.g. `beta2=0.99`).
     #[arg(long = "opt", value_name = "KEY=VALUE")]
+    #[serde(rename = "opt")]
     pub optimizer_params: Vec<String>,
     /// Passes over the training data.
     #[arg(long, default_value_t = 30)]
@@ -132,8 +142,10 @@ pub struct TrainArgs {
     #[arg(long, value_name = "N")]
     pub mc_samples: Option<usize>,
     #[command(flatten)]
+    #[serde(flatten)]
     pub multitask: multitask::MultiTaskArgs,
     #[command(flatten)]
+    #[serde(skip)]
     pub common: CommonArgs,
 }
 
@@ -176,6 +188,7 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<()> {
     let data_file = Path::new(&args.data);
     crate::paths::RunPaths::new()
         .input("--data", data_file.exists().then_some(data_file))
+        .input("--config", args.config.as_deref())
         .output("--save", args.save.as_deref())
         .output("--log", args.log.as_deref())
         .output("--plot", args.plot.as_deref())
@@ -191,6 +204,49 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<()> {
         }
         return multitask::run(args);
     }
+    let Setup {
+        prepared,
+        mlp: mlp_config,
+        train: config,
+    } = single_task_setup(args)?;
+    let mut log = args
+        .log
+        .as_deref()
+        .map(|p| log::RunLog::open(p, false))
+        .transpose()?;
+    let outcome = match args.dtype {
+        Dtype::F32 => train_typed::<f32>(args, &prepared, &mlp_config, &config, log.as_mut()),
+        Dtype::F64 => train_typed::<f64>(args, &prepared, &mlp_config, &config, log.as_mut()),
+    };
+    log.map(log::RunLog::finish).transpose()?;
+    let outcome = outcome?;
+    if let Some(path) = &args.plot {
+        curve::save(path, &prepared, &outcome)?;
+    }
+    if let Some(path) = &args.save {
+        let bytes = outcome.model.to_bytes()?;
+        crate::output::write_atomic(path, &bytes).map_err(|e| anyhow::anyhow!("--save: {e:#}"))?;
+    }
+    report::print(args, &prepared, &config, &outcome)
+}
+
+/// What a single-task run trains: the prepared data, the network's shape and the loop's
+/// settings.
+pub struct Setup {
+    /// The split, standardised data and the objective.
+    pub prepared: Prepared,
+    /// The network to build.
+    pub mlp: MlpConfig,
+    /// Epochs, batches, optimizer, schedule, early stopping.
+    pub train: TrainConfig,
+}
+
+/// Checks the model and loop flags of a single-task run (before any data is read), then
+/// prepares the data.
+///
+/// # Errors
+/// A bad flag, named; unreadable data.
+pub fn single_task_setup(args: &TrainArgs) -> anyhow::Result<Setup> {
     let activation = Activation::parse(&args.activation, args.alpha, args.beta)
         .map_err(|e| anyhow::anyhow!("--activation: {e}"))?;
     let hidden = parse_hidden(&args.hidden)?;
@@ -220,31 +276,17 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<()> {
     let mut widths = vec![prepared.split.train.n_features()];
     widths.extend(&hidden);
     widths.push(prepared.objective.outputs());
-    let mlp_config = MlpConfig {
+    let mlp = MlpConfig {
         widths,
         activation,
         dropout: args.dropout,
         init,
     };
-    let mut log = args
-        .log
-        .as_deref()
-        .map(|p| log::RunLog::open(p, false))
-        .transpose()?;
-    let outcome = match args.dtype {
-        Dtype::F32 => train_typed::<f32>(args, &prepared, &mlp_config, &config, log.as_mut()),
-        Dtype::F64 => train_typed::<f64>(args, &prepared, &mlp_config, &config, log.as_mut()),
-    };
-    log.map(log::RunLog::finish).transpose()?;
-    let outcome = outcome?;
-    if let Some(path) = &args.plot {
-        curve::save(path, &prepared, &outcome)?;
-    }
-    if let Some(path) = &args.save {
-        let bytes = outcome.model.to_bytes()?;
-        crate::output::write_atomic(path, &bytes).map_err(|e| anyhow::anyhow!("--save: {e:#}"))?;
-    }
-    report::print(args, &prepared, &config, &outcome)
+    Ok(Setup {
+        prepared,
+        mlp,
+        train: config,
+    })
 }
 
 /// Checks `--mc-samples` before training, so a bad flag costs no training time.
@@ -402,7 +444,7 @@ fn drop_missing_targets(dataset: Dataset) -> anyhow::Result<Dataset> {
 }
 
 /// Features `[n, d]` and targets of one part as tensors.
-fn tensors<T: Float>(
+pub fn tensors<T: Float>(
     part: &Dataset,
     objective: Objective,
 ) -> anyhow::Result<(Tensor<T>, Tensor<T>)> {

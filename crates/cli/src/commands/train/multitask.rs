@@ -33,11 +33,12 @@ use crate::output::{self, Format};
 use crate::report::metrics_json;
 
 /// The multi-task flags of `nabla train`.
-#[derive(Args, Debug, Clone)]
+#[derive(Args, Debug, Clone, serde::Serialize)]
 pub struct MultiTaskArgs {
     /// Declare a task: a target column and its kind (regression, binary, classes); repeatable.
     /// Any --task switches to multi-task training.
     #[arg(long = "task", value_name = "NAME:KIND")]
+    #[serde(rename = "task")]
     pub tasks: Vec<String>,
     /// The shared trunk's widths, comma-separated (multi-task).
     #[arg(long, default_value = "64,64", value_name = "W[,W...]")]
@@ -503,6 +504,7 @@ fn to_json(
         "test": { "loss": total_loss(&outcome.test) },
         "seconds": outcome.fit.seconds,
         "history": history,
+        "config": super::config::resolved(args),
     })
 }
 

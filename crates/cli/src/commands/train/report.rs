@@ -91,6 +91,7 @@ fn to_json(
         "history": history,
         "saved": args.save.as_ref().map(|p| p.display().to_string()),
         "mc_dropout": outcome.mc_dropout.as_ref().map(|mc| mc_json(args, prepared, outcome, mc)),
+        "config": super::config::resolved(args),
     })
 }
 
