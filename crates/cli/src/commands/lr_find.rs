@@ -73,7 +73,7 @@ pub fn run(args: &LrFindArgs) -> anyhow::Result<()> {
         steps: args.steps,
         batch_size: t.batch,
         seed: t.seed,
-        optimizer: setup.train.optimizer.clone(),
+        optimizer: setup.train.optimizer,
     };
     let check = |flag: &str, ok: bool, why: &str| {
         if ok {
