@@ -72,6 +72,22 @@ pub fn check_threads(flag: &str, threads: usize) -> anyhow::Result<()> {
     bail!("{flag}: {threads} threads: give 1 to {MAX_THREADS}")
 }
 
+/// Sizes rayon's global pool to `threads` worker threads (checked as [`check_threads`]); `None`
+/// keeps the default (all cores).
+///
+/// # Errors
+/// A count outside 1 to [`MAX_THREADS`], or a pool already set up, naming `flag`.
+pub fn use_threads(flag: &str, threads: Option<usize>) -> anyhow::Result<()> {
+    let Some(threads) = threads else {
+        return Ok(());
+    };
+    check_threads(flag, threads)?;
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build_global()
+        .map_err(|_| anyhow::anyhow!("{flag}: the thread pool is already set up"))
+}
+
 /// Refuses a duration that is not a positive finite number of seconds up to [`MAX_SECONDS`].
 ///
 /// # Errors

@@ -85,13 +85,7 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
     limits::check_seconds("--seconds", args.seconds)?;
     let repetitions = format!("{} repetitions of {} s", args.repeats, args.seconds);
     limits::check_duration("--repeats", repetitions, args.repeats as f64 * args.seconds)?;
-    if let Some(threads) = args.threads {
-        limits::check_threads("--threads", threads)?;
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build_global()
-            .context("--threads: the thread pool is already set up")?;
-    }
+    limits::use_threads("--threads", args.threads)?;
     let workloads = args
         .workload
         .split(',')

@@ -63,6 +63,7 @@ pub fn run(args: &LrFindArgs) -> anyhow::Result<()> {
         .input("--data", data_file.exists().then_some(data_file))
         .output("--plot", t.plot.as_deref())
         .check()?;
+    crate::limits::use_threads("--threads", t.threads)?;
     if let Some(path) = &t.plot {
         plot::ImageFormat::from_path(path, "--plot")?;
     }

@@ -137,3 +137,31 @@ fn divergence_is_reported_not_printed_as_nan() {
     assert_eq!(run.status, 2, "{}", run.stderr);
     assert!(run.stderr.contains("diverged"), "{}", run.stderr);
 }
+
+#[test]
+fn threads_sets_the_pool_and_bad_counts_exit_2() {
+    let run = |threads: &str| {
+        let mut out = nabla_json(&[
+            "train",
+            "--data",
+            "iris",
+            "--epochs",
+            "3",
+            "--threads",
+            threads,
+            "--format",
+            "json",
+            "--quiet",
+        ]);
+        assert_eq!(out["config"]["threads"], threads.parse::<u64>().unwrap());
+        let o = out.as_object_mut().unwrap();
+        for key in ["seconds", "history", "config"] {
+            o.remove(key);
+        }
+        out
+    };
+    // Iris's products are small: one thread or two give the same numbers.
+    assert_eq!(run("1"), run("2"));
+    assert_usage_error(&["train", "--threads", "0"], "--threads");
+    assert_usage_error(&["lr-find", "--threads", "0"], "--threads");
+}

@@ -228,6 +228,8 @@ mod tests {
                 "m",
                 "--log",
                 "l.csv",
+                "--threads",
+                "1",
                 "--mc-samples",
                 "2",
                 "--schedule",

@@ -133,6 +133,9 @@ pub struct TrainArgs {
     /// FILE.csv: a header and one row per epoch): the epoch's entry of the JSON history.
     #[arg(long, value_name = "FILE.jsonl|csv")]
     pub log: Option<PathBuf>,
+    /// Worker threads for matrix products (default: all cores).
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
     /// Save the trained model to this file (safetensors with PyTorch's state_dict names and
     /// nabla's metadata; written atomically once training has succeeded).
     #[arg(long, value_name = "MODEL")]
@@ -193,6 +196,7 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<()> {
         .output("--log", args.log.as_deref())
         .output("--plot", args.plot.as_deref())
         .check()?;
+    crate::limits::use_threads("--threads", args.threads)?;
     if !args.multitask.tasks.is_empty() {
         // A model file holds one MLP with one target; a trunk with several heads has no
         // PyTorch-`nn.Sequential` equivalent to name its tensors after.
