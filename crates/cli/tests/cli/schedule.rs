@@ -128,3 +128,40 @@ fn bad_specs_exit_2_naming_the_flag_and_the_fault() {
         "--schedule",
     );
 }
+
+#[test]
+fn the_text_history_shows_each_epochs_rate_under_a_schedule() {
+    let run = crate::util::nabla(&[
+        "train",
+        "--data",
+        "iris",
+        "--lr",
+        "0.1",
+        "--epochs",
+        "4",
+        "--schedule",
+        "step:2:0.5",
+        "--quiet",
+    ]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("lr 1.0000e-1"), "{}", run.stdout);
+    assert!(run.stdout.contains("lr 5.0000e-2"), "{}", run.stdout);
+    let run = crate::util::nabla(&[
+        "train",
+        "--data",
+        "penguins",
+        "--task",
+        "species",
+        "--shared",
+        "8",
+        "--lr",
+        "0.1",
+        "--epochs",
+        "3",
+        "--schedule",
+        "exponential:0.5",
+        "--quiet",
+    ]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("lr 2.5000e-2"), "{}", run.stdout);
+}

@@ -591,7 +591,11 @@ fn to_text(
             let _ = write!(s, "  {cell:>22}");
         }
         let w: Vec<String> = e.state.weights.iter().map(|w| format!("{w:.3}")).collect();
-        let _ = writeln!(s, "  {}", w.join(" "));
+        let _ = write!(s, "  {}", w.join(" "));
+        if config.train.schedule.is_some() {
+            let _ = write!(s, "   lr {:.4e}", e.lr);
+        }
+        let _ = writeln!(s);
     }
     let _ = writeln!(s, "\n{:<16} {:<12} {:<30} test", "task", "kind", "train");
     for (t, task) in data.tasks.iter().enumerate() {

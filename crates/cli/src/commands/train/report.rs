@@ -151,6 +151,9 @@ fn to_text(
         if let Some(v) = &e.validation {
             line.push_str(&format!("   validation {}", metric_line(v)));
         }
+        if config.schedule.is_some() {
+            line.push_str(&format!("   lr {:.4e}", e.lr));
+        }
         let _ = writeln!(s, "{line}");
     }
     if outcome.fit.stopped_early {
