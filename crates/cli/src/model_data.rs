@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use anyhow::{bail, Context};
+use nabla_nn::data::csv_text::CsvText;
 use nabla_nn::data::{CsvOptions, Dataset, Target, TargetSpec, TaskKind};
 use nabla_nn::model_file::{Model, ModelFileProblem};
 use serde_json::Value;
@@ -127,15 +128,10 @@ fn names_column(e: &nabla_nn::Error, column: &str) -> bool {
 }
 
 fn read_header(path: &str) -> anyhow::Result<Vec<String>> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .trim(csv::Trim::Headers)
-        .from_path(path)
-        .with_context(|| format!("--data {path}: cannot read the file"))?;
-    let header = reader
-        .headers()
-        .with_context(|| format!("--data {path}: cannot read the header row"))?;
-    Ok(header.iter().map(str::to_string).collect())
+    let bytes =
+        std::fs::read(path).with_context(|| format!("--data {path}: cannot read the file"))?;
+    let text = CsvText::new(path, &bytes).map_err(|e| anyhow::anyhow!("--data {path}: {e}"))?;
+    Ok(text.header().to_vec())
 }
 
 /// Loads a model file, with the metadata of `metadata` (a JSON file) when given; names the flag

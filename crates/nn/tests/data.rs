@@ -584,6 +584,133 @@ fn csv_layout_errors() {
     assert!(e.to_string().contains("/no/such/dir/data.csv"), "{e}");
 }
 
+/// The (line, reason) of a layout error, asserting it is one.
+fn layout(e: &Error) -> (u64, &str) {
+    match e {
+        Error::CsvFormat { line, reason, .. } => (*line, reason.as_str()),
+        other => panic!("expected a layout error, got {other:?}: {other}"),
+    }
+}
+
+#[test]
+fn csv_unterminated_quote_is_an_error_at_its_line_not_the_rest_of_the_file_in_one_field() {
+    // Before: the label became "cat\n3,4,dog\n…" (an invented class), or the feature cell took
+    // in every later row and the data set had half its rows, with no error.
+    for (text, line, column) in [
+        ("a,b,y\n1,2,cat\n3,4,\"dog\n5,6,cat\n7,8,dog\n", 3, "y"),
+        ("a,b,y\n1,2,cat\n3,\"4,dog\n5,6,cat\n", 3, "b"),
+        ("a,b,y\n1,2,cat\n\"3,4,dog\n", 3, "a"),
+        ("a,b,y\n1,2,cat\n3,4,\"", 3, "y"),
+        ("a,b,y\r\n1,2,cat\r\n\r\n3,4,\"dog\r\n5,6,cat\r\n", 4, "y"),
+        // A closed multi-line field before it: the line is the unclosed quote's.
+        ("a,b,y\n1,\"2\n\",cat\n3,4,\"dog\n", 4, "y"),
+    ] {
+        let e = read(text, &["y"]).unwrap_err();
+        let (l, reason) = layout(&e);
+        assert_eq!(l, line, "{text:?}: {e}");
+        assert!(
+            reason.starts_with(&format!("column \"{column}\"")),
+            "{text:?}: {e}"
+        );
+        assert!(reason.contains("never closed"), "{e}");
+    }
+    let e = read("a,\"b\n1,2\n", &["a"]).unwrap_err();
+    assert_eq!(layout(&e).0, 1, "{e}");
+    assert!(e.to_string().contains("header field 2"), "{e}");
+}
+
+#[test]
+fn csv_stray_quotes_are_errors_not_guesses() {
+    for (text, line) in [
+        ("a,y\n1,0\n2\"x,1\n", 3),
+        ("a,y\n1,0\n\"2\"x,1\n", 3),
+        ("a,y\n1,0\n \"2\",1\n", 3),
+        ("a,y\n\"1\n\" ,0\n", 3),
+    ] {
+        let e = read(text, &["y"]).unwrap_err();
+        assert_eq!(layout(&e).0, line, "{text:?}: {e}");
+        assert!(e.to_string().contains("column \"a\""), "{e}");
+        assert!(e.to_string().contains("quote"), "{e}");
+    }
+}
+
+#[test]
+fn csv_quoted_fields_with_commas_newlines_and_doubled_quotes_are_read_as_written() {
+    let text =
+        "note,a,y\n\"one, \"\"two\"\"\nthree\",1.5,\"x\"\n\"\",\"2\",\"\"\"\"\n,3,\"\"\"y\"\n";
+    let mut o = opts(&["y"]);
+    o.ignore = vec!["note".to_string()];
+    let ds = Dataset::from_csv_reader("t.csv", text.as_bytes(), &o).unwrap();
+    assert_eq!(ds.features(), &[1.5, 2.0, 3.0]);
+    assert_eq!(ds.targets()[0].class_names(), &["\"", "\"y", "x"]);
+    // A later bad cell is named at its own line (line 2 spans two lines).
+    let e = Dataset::from_csv_reader("t.csv", format!("{text}z,q,x\n").as_bytes(), &o).unwrap_err();
+    assert_eq!(cell(&e), (6, "a"));
+}
+
+#[test]
+fn csv_nan_and_inf_text_is_missing_or_not_finite() {
+    for marker in ["NaN", "nan", "NA", "null", "?", ""] {
+        let e = read(&format!("a,y\n1,0\n{marker},1\n"), &["y"]).unwrap_err();
+        assert_eq!(cell(&e), (3, "a"), "{marker}");
+        assert!(e.to_string().contains("missing value"), "{e}");
+    }
+    for text in ["inf", "-inf", "+Infinity", "1e400", "-1e999"] {
+        let e = read(&format!("a,y\n1,0\n{text},1\n"), &["y"]).unwrap_err();
+        assert_eq!(cell(&e), (3, "a"), "{text}");
+        assert!(e.to_string().contains("not a finite number"), "{e}");
+    }
+    let ds = read("a,y\n1e-400,0\n-0,1\n.5,0\n5.,1\n+2,0\n", &["y"]).unwrap();
+    assert_eq!(ds.features(), &[0.0, -0.0, 0.5, 5.0, 2.0]);
+}
+
+#[test]
+fn csv_error_quotes_a_long_field_as_a_short_excerpt() {
+    let long = "7".repeat(500) + &"x".repeat(10_000_000);
+    let e = read(&format!("a,y\n1,0\n{long},1\n"), &["y"]).unwrap_err();
+    let msg = e.to_string();
+    assert_eq!(cell(&e), (3, "a"));
+    assert!(msg.len() < 200, "{} bytes", msg.len());
+    assert!(msg.contains("10000500 bytes"), "{msg}");
+    // A 100,000-digit class label that is not an integer.
+    let label = "7".repeat(100_000) + ".5";
+    let e = read(&format!("a,y\n1,0\n2,{label}\n"), &["y:classes"]).unwrap_err();
+    assert_eq!(cell(&e), (3, "y"));
+    assert!(e.to_string().len() < 250, "{e}");
+}
+
+#[test]
+fn csv_duplicate_check_on_a_million_column_header_is_linear() {
+    // Before: every name was compared with every earlier one (10¹² comparisons).
+    let names: Vec<String> = (0..1_000_000).map(|j| format!("c{j}")).collect();
+    let mut header = names.join(",");
+    header.push_str(",c0\n");
+    let e = read(&header, &[]).unwrap_err();
+    assert!(
+        matches!(&e, Error::DuplicateColumn { column, .. } if column == "c0"),
+        "{e}"
+    );
+    let zeros = vec!["0"; names.len()].join(",");
+    let ds = read(&format!("{}\n{zeros}\n", names.join(",")), &[]).unwrap();
+    assert_eq!(ds.n_features(), 1_000_000);
+}
+
+#[test]
+fn csv_a_row_in_a_later_chunk_is_named_by_its_own_line() {
+    // Larger than one scanning chunk: the chunks after the first count their lines right.
+    let mut text = String::from("a,y\n");
+    let rows = 400_000;
+    for i in 0..rows {
+        text.push_str(&format!("{}.25,{}\n", i, i % 3));
+    }
+    let ds = read(&text, &["y"]).unwrap();
+    assert_eq!(ds.n_samples(), rows);
+    assert_eq!(ds.features()[rows - 1], (rows - 1) as f64 + 0.25);
+    text.push_str("1,\"2\n3,4\n");
+    let e = read(&text, &["y"]).unwrap_err();
+    assert_eq!(layout(&e).0, rows as u64 + 2, "{e}");
+}
+
 #[test]
 fn csv_without_targets_is_features_only() {
     let ds = read("a,b\n1,2\n3,4\n", &[]).unwrap();

@@ -5,6 +5,7 @@ mod activation;
 mod backprop;
 mod bench;
 mod claims;
+mod csv;
 mod lr_find;
 mod model;
 mod multitask;

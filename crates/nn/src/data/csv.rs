@@ -26,20 +26,19 @@
 //! assert_eq!(ds.targets()[0].class_names(), &["cat", "dog"]);
 //! ```
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::io::Read;
 use std::path::Path;
 use std::str::FromStr;
 
+pub use super::cell::MISSING_MARKERS;
+use super::cell::{self, NumberProblem};
+use super::csv_text::{CsvText, Problem};
 use super::{Dataset, Target, TaskKind};
 use crate::{Error, Result};
 
 /// The most distinct integer values a numeric target may take to be inferred as `classes`.
 pub const MAX_INFERRED_CLASSES: usize = 20;
-
-/// The cell texts (compared ignoring letter case, after trimming spaces) that mean "missing";
-/// an empty cell is missing too.
-pub const MISSING_MARKERS: [&str; 5] = ["NA", "N/A", "NaN", "null", "?"];
 
 /// Integers of magnitude below 2⁵³ are exact in f64; larger "integers" are not treated as labels.
 const MAX_EXACT_INTEGER: f64 = 9_007_199_254_740_992.0;
@@ -110,16 +109,6 @@ pub struct CsvOptions {
     pub drop_incomplete_rows: bool,
 }
 
-/// Whether a (trimmed) cell means "missing".
-pub fn is_missing(cell: &str) -> bool {
-    match cell.as_bytes().first() {
-        None => true,
-        // Fast path: numbers never start like a marker.
-        Some(b) if b.is_ascii_digit() || *b == b'-' || *b == b'+' || *b == b'.' => false,
-        Some(_) => MISSING_MARKERS.iter().any(|m| m.eq_ignore_ascii_case(cell)),
-    }
-}
-
 /// What a column of the file becomes.
 #[derive(Clone, Copy)]
 enum Role {
@@ -149,6 +138,8 @@ impl Dataset {
     /// # Errors
     /// - [`Error::CsvFormat`]: no header, a nameless header column, a line with a different number
     ///   of fields than the header;
+    /// - [`Error::Csv`] or [`Error::CsvFormat`] naming the line (and column): a quote never
+    ///   closed, text after a closing quote, a quote inside an unquoted field (see [`csv_text`]);
     /// - [`Error::DuplicateColumn`]: a header name or declared target repeated;
     /// - [`Error::UnknownColumn`]: a target or ignored column not in the header (the error lists
     ///   the columns there are);
@@ -159,6 +150,8 @@ impl Dataset {
     ///   that is not a number, a class label that is a non-integer number;
     /// - [`Error::TargetKind`]: a binary target without exactly two distinct values;
     /// - [`Error::ReadFile`]: reading failed.
+    ///
+    /// [`csv_text`]: super::csv_text
     pub fn from_csv_reader<R: Read>(
         source_name: &str,
         mut reader: R,
@@ -171,46 +164,21 @@ impl Dataset {
                 path: source_name.to_string(),
                 source,
             })?;
-        let lines = LineIndex::new(&bytes);
-        let mut rdr = ::csv::ReaderBuilder::new()
-            .has_headers(true)
-            .trim(::csv::Trim::Headers)
-            .from_reader(bytes.as_slice());
-        let header_record = rdr
-            .headers()
-            .map_err(|e| csv_error(source_name, &lines, &[], e))?;
-        let header_line = lines.line_of(header_record.position().map_or(0, |p| p.byte()));
-        let headers: Vec<String> = header_record.iter().map(str::to_string).collect();
-        if headers.is_empty() || (headers.len() == 1 && headers[0].is_empty()) {
-            return Err(Error::CsvFormat {
-                path: source_name.to_string(),
-                line: header_line,
-                reason: "no header row; the first line must name the columns".to_string(),
-            });
-        }
-        if let Some(j) = headers.iter().position(String::is_empty) {
-            return Err(Error::CsvFormat {
-                path: source_name.to_string(),
-                line: header_line,
-                reason: format!("header column {} has no name", j + 1),
-            });
-        }
-        for (j, h) in headers.iter().enumerate() {
-            if headers[..j].contains(h) {
-                return Err(Error::DuplicateColumn {
-                    source_name: source_name.to_string(),
-                    column: h.clone(),
-                });
-            }
-        }
+        let text = CsvText::new(source_name, &bytes)?;
+        let headers = text.header();
+        let index: HashMap<&str, usize> = headers
+            .iter()
+            .enumerate()
+            .map(|(j, h)| (h.as_str(), j))
+            .collect();
         let find = |column: &str| {
-            headers
-                .iter()
-                .position(|h| h == column)
+            index
+                .get(column)
+                .copied()
                 .ok_or_else(|| Error::UnknownColumn {
                     source_name: source_name.to_string(),
                     column: column.to_string(),
-                    available: headers.clone(),
+                    available: headers.to_vec(),
                 })
         };
         let mut roles = vec![Role::Feature; headers.len()];
@@ -243,62 +211,85 @@ impl Dataset {
             column: headers[j].clone(),
             reason,
         };
-
-        let mut features = Vec::new();
-        // Per target: (line, cell) for every kept row; None = missing.
-        let mut labels: Vec<Vec<(u64, Option<String>)>> = vec![Vec::new(); options.targets.len()];
-        let mut skipped = Vec::new();
-        let mut record = ::csv::StringRecord::new();
-        let mut row_features = Vec::with_capacity(feature_cols.len());
-        loop {
-            match rdr.read_record(&mut record) {
-                Ok(true) => {}
-                Ok(false) => break,
-                Err(e) => return Err(csv_error(source_name, &lines, &headers, e)),
-            }
-            let line = lines.line_of(record.position().map_or(0, |p| p.byte()));
-            row_features.clear();
-            let mut incomplete = None;
-            for (j, cell) in record.iter().map(str::trim).enumerate() {
-                match roles[j] {
-                    Role::Ignored => {}
-                    Role::Feature => {
-                        if is_missing(cell) {
-                            incomplete.get_or_insert(j);
-                            row_features.push(0.0);
-                        } else {
-                            row_features.push(parse_number(cell).map_err(|reason| {
-                                cell_error(line, j, format!("{reason} (features must be numbers)"))
-                            })?);
+        let n_targets = options.targets.len();
+        let parts = text
+            .scan(
+                || Part {
+                    features: Vec::new(),
+                    labels: vec![Vec::new(); n_targets],
+                    skipped: Vec::new(),
+                },
+                |part: &mut Part, record| {
+                    let line = record.line();
+                    let row_start = part.features.len();
+                    let mut incomplete = None;
+                    for (j, role) in roles.iter().enumerate() {
+                        match role {
+                            Role::Ignored => {}
+                            Role::Feature => {
+                                let cell = cell::trim(record.field(j));
+                                if cell::is_missing(cell) {
+                                    incomplete.get_or_insert(j);
+                                    part.features.push(0.0);
+                                } else {
+                                    let value = cell::parse_number(cell).map_err(|problem| {
+                                        let reason = number_reason(problem, cell);
+                                        cell_error(
+                                            line,
+                                            j,
+                                            format!("{reason} (features must be numbers)"),
+                                        )
+                                    })?;
+                                    part.features.push(value);
+                                }
+                            }
+                            Role::Target(_)
+                                if single_task && cell::is_missing(cell::trim(record.field(j))) =>
+                            {
+                                incomplete.get_or_insert(j);
+                            }
+                            Role::Target(_) => {}
                         }
                     }
-                    Role::Target(_) if single_task && is_missing(cell) => {
-                        incomplete.get_or_insert(j);
+                    if let Some(j) = incomplete {
+                        if options.drop_incomplete_rows {
+                            part.features.truncate(row_start);
+                            part.skipped.push(line);
+                            return Ok(());
+                        }
+                        let reason = if matches!(roles[j], Role::Feature) {
+                            "missing value (features must be numbers)".to_string()
+                        } else {
+                            "missing label (only multi-task targets, declared with several \
+                             --task, may have missing labels)"
+                                .to_string()
+                        };
+                        return Err(cell_error(line, j, reason));
                     }
-                    Role::Target(_) => {}
-                }
+                    for (j, role) in roles.iter().enumerate() {
+                        if let Role::Target(k) = *role {
+                            let cell = cell::trim(record.field(j));
+                            let value = (!cell::is_missing(cell))
+                                .then(|| String::from_utf8_lossy(cell).into_owned());
+                            part.labels[k].push((line, value));
+                        }
+                    }
+                    Ok(())
+                },
+            )
+            .map_err(|e| match e.problem {
+                Problem::Layout(layout) => text.layout_error(e.line, layout),
+                Problem::Visit(error) => error,
+            })?;
+        let mut features = Vec::with_capacity(parts.iter().map(|p| p.features.len()).sum());
+        let mut labels: Vec<Vec<(u64, Option<String>)>> = vec![Vec::new(); n_targets];
+        let mut skipped = Vec::new();
+        for part in parts {
+            features.extend_from_slice(&part.features);
+            for (all, some) in labels.iter_mut().zip(part.labels) {
+                all.extend(some);
             }
-            if let Some(j) = incomplete {
-                if options.drop_incomplete_rows {
-                    skipped.push(line);
-                    continue;
-                }
-                let reason = if matches!(roles[j], Role::Feature) {
-                    "missing value (features must be numbers)".to_string()
-                } else {
-                    "missing label (only multi-task targets, declared with several --task, \
-                     may have missing labels)"
-                        .to_string()
-                };
-                return Err(cell_error(line, j, reason));
-            }
-            features.extend_from_slice(&row_features);
-            for (j, cell) in record.iter().map(str::trim).enumerate() {
-                if let Role::Target(k) = roles[j] {
-                    let value = (!is_missing(cell)).then(|| cell.to_string());
-                    labels[k].push((line, value));
-                }
-            }
+            skipped.extend(part.skipped);
         }
         if features.is_empty() {
             return Err(Error::EmptyData {
@@ -324,12 +315,20 @@ impl Dataset {
     }
 }
 
-/// Parses a present cell as a finite number; the error is the reason, quoting the cell.
-fn parse_number(cell: &str) -> std::result::Result<f64, String> {
-    match cell.parse::<f64>() {
-        Ok(v) if v.is_finite() => Ok(v),
-        Ok(_) => Err(format!("\"{cell}\" is not a finite number")),
-        Err(_) => Err(format!("\"{cell}\" is not a number")),
+/// What one chunk of the file gives: its features (row-major), per target the (line, cell) of
+/// every kept row (`None`: missing), and the lines of the rows skipped as incomplete.
+struct Part {
+    features: Vec<f64>,
+    labels: Vec<Vec<(u64, Option<String>)>>,
+    skipped: Vec<u64>,
+}
+
+/// The reason a present cell is not a usable number, quoting (an excerpt of) the cell.
+fn number_reason(problem: NumberProblem, cell: &[u8]) -> String {
+    let shown = cell::excerpt(cell);
+    match problem {
+        NumberProblem::NotFinite => format!("\"{shown}\" is not a finite number"),
+        NumberProblem::NotANumber => format!("\"{shown}\" is not a number"),
     }
 }
 
@@ -377,7 +376,8 @@ fn build_target(
         for (line, c) in cells {
             values.push(match c {
                 None => None,
-                Some(c) => Some(parse_number(c).map_err(|reason| {
+                Some(c) => Some(cell::parse_number(c.as_bytes()).map_err(|problem| {
+                    let reason = number_reason(problem, c.as_bytes());
                     cell_error(
                         *line,
                         format!("{reason} (a regression target needs numbers)"),
@@ -396,8 +396,9 @@ fn build_target(
                 return Err(cell_error(
                     line,
                     format!(
-                        "\"{c}\" is not an integer class label (declare the column \
-                         :regression, or write the labels as text)"
+                        "\"{}\" is not an integer class label (declare the column \
+                         :regression, or write the labels as text)",
+                        cell::excerpt(c.as_bytes())
                     ),
                 ));
             }
@@ -449,84 +450,5 @@ fn build_target(
     match kind {
         TaskKind::Binary => Target::binary(column, [names[0].clone(), names[1].clone()], labels),
         _ => Target::classes(column, names, labels),
-    }
-}
-
-/// Maps byte offsets to line numbers as an editor counts them (from 1; a line ends at `\r\n`,
-/// `\n` or a lone `\r`).
-///
-/// The `csv` crate's own line count points at the blank lines or the `\n` of a `\r\n` before a
-/// record, so nabla counts lines itself from the record's byte offset.
-struct LineIndex<'a> {
-    bytes: &'a [u8],
-    /// The offset at which each line after the first starts.
-    starts: Vec<u64>,
-}
-
-impl<'a> LineIndex<'a> {
-    fn new(bytes: &'a [u8]) -> LineIndex<'a> {
-        let mut starts = Vec::new();
-        let mut i = 0;
-        while i < bytes.len() {
-            match bytes[i] {
-                b'\r' if bytes.get(i + 1) == Some(&b'\n') => {
-                    starts.push(i as u64 + 2);
-                    i += 2;
-                }
-                b'\r' | b'\n' => {
-                    starts.push(i as u64 + 1);
-                    i += 1;
-                }
-                _ => i += 1,
-            }
-        }
-        LineIndex { bytes, starts }
-    }
-
-    /// The line of the record whose position is `byte`: line breaks (and blank lines) at that
-    /// offset are skipped to the record's first character.
-    fn line_of(&self, byte: u64) -> u64 {
-        let mut q = byte as usize;
-        while q < self.bytes.len() && matches!(self.bytes[q], b'\r' | b'\n') {
-            q += 1;
-        }
-        1 + self.starts.partition_point(|&s| s <= q as u64) as u64
-    }
-}
-
-/// Maps an error of the `csv` crate to nabla's, naming the line (and column when known).
-fn csv_error(path: &str, lines: &LineIndex<'_>, headers: &[String], e: ::csv::Error) -> Error {
-    let line = e.position().map_or(1, |p| lines.line_of(p.byte()));
-    let message = e.to_string();
-    match e.into_kind() {
-        ::csv::ErrorKind::Io(source) => Error::ReadFile {
-            path: path.to_string(),
-            source,
-        },
-        ::csv::ErrorKind::Utf8 { err, .. } => match headers.get(err.field()) {
-            Some(column) => Error::Csv {
-                path: path.to_string(),
-                row: line,
-                column: column.clone(),
-                reason: "the text is not valid UTF-8".to_string(),
-            },
-            None => Error::CsvFormat {
-                path: path.to_string(),
-                line,
-                reason: format!("field {} is not valid UTF-8", err.field() + 1),
-            },
-        },
-        ::csv::ErrorKind::UnequalLengths {
-            expected_len, len, ..
-        } => Error::CsvFormat {
-            path: path.to_string(),
-            line,
-            reason: format!("{len} fields, but the header has {expected_len}"),
-        },
-        _ => Error::CsvFormat {
-            path: path.to_string(),
-            line,
-            reason: message,
-        },
     }
 }

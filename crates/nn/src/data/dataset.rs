@@ -63,15 +63,14 @@ impl Dataset {
             .iter()
             .map(String::as_str)
             .chain(targets.iter().map(Target::name));
-        let mut seen: Vec<&str> = Vec::new();
+        let mut seen = std::collections::HashSet::with_capacity(d + targets.len());
         for c in all_names {
-            if seen.contains(&c) {
+            if !seen.insert(c) {
                 return Err(Error::DuplicateColumn {
                     source_name: name,
                     column: c.to_string(),
                 });
             }
-            seen.push(c);
         }
         if let Some(k) = features.iter().position(|v| !v.is_finite()) {
             return Err(Error::NonFiniteFeature {

@@ -22,7 +22,9 @@
 //! ```
 
 pub mod batches;
+pub mod cell;
 pub mod csv;
+pub mod csv_text;
 mod dataset;
 pub mod embedded;
 pub mod shuffle;

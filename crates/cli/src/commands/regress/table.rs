@@ -3,9 +3,12 @@
 //! The first line is the header. Rows are observations in time order. Locations in error
 //! messages count data rows from 1 and also give the file line (the header is line 1).
 
+use std::convert::Infallible;
 use std::path::Path;
 
 use anyhow::{bail, Context};
+use nabla_nn::data::cell;
+use nabla_nn::data::csv_text::{CsvText, Layout, Problem};
 
 /// The columns a regression needs, parsed as numbers.
 pub struct Table {
@@ -18,42 +21,25 @@ pub struct Table {
     pub skipped: Vec<String>,
 }
 
+/// Why a cell of a used column cannot be a number of the regression.
+#[derive(Clone)]
+enum CellProblem {
+    Missing,
+    NotFinite(String),
+}
+
 /// Reads `path`, keeping `y_name` and the regressors `x_names` (or, when `None`, every column
 /// whose first data row holds a number, except `y_name`).
 ///
 /// # Errors
-/// An unreadable file, a ragged row, an unknown column (listing the available ones), or a
-/// missing or non-numeric cell in a used column (naming its row and column).
+/// An unreadable file, a bad header (no names, a name twice), a ragged row or a quote problem
+/// (naming its row and line), an unknown column (listing the available ones), or a missing or
+/// non-numeric cell in a used column (naming its row and column).
 pub fn read(path: &Path, y_name: &str, x_names: Option<&[String]>) -> anyhow::Result<Table> {
-    let file = path.display();
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .trim(csv::Trim::All)
-        .from_path(path)
-        .with_context(|| format!("{file}: cannot read"))?;
-    let header: Vec<String> = reader
-        .headers()
-        .with_context(|| format!("{file}: cannot read the header line"))?
-        .iter()
-        .map(str::to_string)
-        .collect();
-    let mut records = Vec::new();
-    for (i, record) in reader.records().enumerate() {
-        let record = record.map_err(|e| match e.kind() {
-            csv::ErrorKind::UnequalLengths {
-                expected_len, len, ..
-            } => anyhow::anyhow!(
-                "{file}: row {} (line {}) has {len} fields, the header has {expected_len}",
-                i + 1,
-                i + 2
-            ),
-            _ => anyhow::anyhow!("{file}: row {} (line {}): {e}", i + 1, i + 2),
-        })?;
-        records.push(record);
-    }
-    if records.is_empty() {
-        bail!("{file}: no data rows after the header");
-    }
+    let file = path.display().to_string();
+    let bytes = std::fs::read(path).with_context(|| format!("{file}: cannot read"))?;
+    let text = CsvText::new(&file, &bytes)?;
+    let header = text.header();
     let find = |flag: &str, name: &str| -> anyhow::Result<usize> {
         let name = name.trim();
         header.iter().position(|h| h == name).with_context(|| {
@@ -64,8 +50,7 @@ pub fn read(path: &Path, y_name: &str, x_names: Option<&[String]>) -> anyhow::Re
         })
     };
     let y_col = find("--y", y_name)?;
-    let mut skipped = Vec::new();
-    let x_cols: Vec<usize> = match x_names {
+    let chosen: Option<Vec<usize>> = match x_names {
         Some(names) => {
             let mut cols = Vec::with_capacity(names.len());
             for name in names {
@@ -78,12 +63,84 @@ pub fn read(path: &Path, y_name: &str, x_names: Option<&[String]>) -> anyhow::Re
                 }
                 cols.push(c);
             }
-            cols
+            Some(cols)
         }
+        None => None,
+    };
+    // The columns read: y and the regressors given, or every column (the regressors are then
+    // those whose first data row is a number).
+    let read_cols: Vec<usize> = match &chosen {
+        Some(cols) => std::iter::once(y_col).chain(cols.iter().copied()).collect(),
+        None => (0..header.len()).collect(),
+    };
+    let parts = text
+        .scan(
+            || Columns {
+                values: vec![Vec::new(); read_cols.len()],
+                first_bad: vec![None; read_cols.len()],
+                rows: 0,
+            },
+            |part: &mut Columns, record| {
+                part.rows += 1;
+                for (k, &c) in read_cols.iter().enumerate() {
+                    let cell = cell::trim(record.field(c));
+                    let value = cell::parse_number(cell);
+                    if value.is_err() && part.first_bad[k].is_none() {
+                        let problem = if cell.is_empty() {
+                            CellProblem::Missing
+                        } else {
+                            CellProblem::NotFinite(cell::excerpt(cell))
+                        };
+                        part.first_bad[k] = Some((part.rows, record.line(), problem));
+                    }
+                    part.values[k].push(value.unwrap_or(f64::NAN));
+                }
+                Ok::<(), Infallible>(())
+            },
+        )
+        .map_err(|e| match e.problem {
+            Problem::Layout(Layout::Ragged { fields, expected }) => anyhow::anyhow!(
+                "{file}: row {} (line {}) has {fields} fields, the header has {expected}",
+                e.row,
+                e.line
+            ),
+            Problem::Layout(layout) => anyhow::anyhow!(
+                "{file}: row {} (line {}){}: {}",
+                e.row,
+                e.line,
+                layout
+                    .field()
+                    .and_then(|j| header.get(j))
+                    .map_or(String::new(), |h| format!(", column '{h}'")),
+                layout.reason()
+            ),
+            Problem::Visit(never) => match never {},
+        })?;
+    let n: u64 = parts.iter().map(|p| p.rows).sum();
+    if n == 0 {
+        bail!("{file}: no data rows after the header");
+    }
+    // The slot of column `c` in `read_cols` (without --x, the slot is the column).
+    let at = |c: usize| read_cols.iter().position(|&r| r == c);
+    // The first bad cell of slot `k` in the file, with its row counted from 1.
+    let first_bad = |k: usize| {
+        let mut before = 0;
+        for part in &parts {
+            if let Some((row, line, problem)) = &part.first_bad[k] {
+                return Some((before + row, *line, problem));
+            }
+            before += part.rows;
+        }
+        None
+    };
+    let mut skipped = Vec::new();
+    let x_cols: Vec<usize> = match chosen {
+        Some(cols) => cols,
         None => (0..header.len())
             .filter(|&c| c != y_col)
             .filter(|&c| {
-                let numeric = parse_number(records[0].get(c).unwrap_or("")).is_some();
+                // Numeric in the first data row: not bad at row 1.
+                let numeric = !matches!(first_bad(c), Some((1, _, _)));
                 if !numeric {
                     skipped.push(header[c].clone());
                 }
@@ -92,23 +149,21 @@ pub fn read(path: &Path, y_name: &str, x_names: Option<&[String]>) -> anyhow::Re
             .collect(),
     };
     let column = |c: usize| -> anyhow::Result<Vec<f64>> {
-        records
-            .iter()
-            .enumerate()
-            .map(|(i, record)| {
-                let cell = record.get(c).unwrap_or("");
-                let at = format!(
-                    "{file}: row {} (line {}), column '{}'",
-                    i + 1,
-                    i + 2,
-                    header[c]
-                );
-                if cell.is_empty() {
-                    bail!("{at}: missing value");
-                }
-                parse_number(cell).with_context(|| format!("{at}: '{cell}' is not a finite number"))
-            })
-            .collect()
+        let Some(k) = at(c) else {
+            bail!("{file}: column '{}' was not read", header[c]);
+        };
+        if let Some((row, line, problem)) = first_bad(k) {
+            let at = format!("{file}: row {row} (line {line}), column '{}'", header[c]);
+            match problem {
+                CellProblem::Missing => bail!("{at}: missing value"),
+                CellProblem::NotFinite(cell) => bail!("{at}: '{cell}' is not a finite number"),
+            }
+        }
+        let mut values = Vec::with_capacity(n as usize);
+        for part in &parts {
+            values.extend_from_slice(&part.values[k]);
+        }
+        Ok(values)
     };
     let y = column(y_col)?;
     let x = x_cols
@@ -118,7 +173,10 @@ pub fn read(path: &Path, y_name: &str, x_names: Option<&[String]>) -> anyhow::Re
     Ok(Table { y, x, skipped })
 }
 
-/// A finite number, or `None`.
-fn parse_number(cell: &str) -> Option<f64> {
-    cell.parse::<f64>().ok().filter(|v| v.is_finite())
+/// One chunk's columns (in the order read), the first bad cell of each (row within the chunk,
+/// line, problem) and the number of rows.
+struct Columns {
+    values: Vec<Vec<f64>>,
+    first_bad: Vec<Option<(u64, u64, CellProblem)>>,
+    rows: u64,
 }
