@@ -7,6 +7,9 @@ process and one fresh PyTorch process (alternating which goes first), each doing
 timed repetition of at least --seconds. The table gives medians over --repeats (≥ 5) repetitions,
 min and max, the ratio nabla ÷ PyTorch in rows (or FLOP) per second, and each process's peak RSS.
 GEMM rows compare with numpy (OpenBLAS) as well. The f64 row runs nabla only (f64 ÷ f32 time).
+Then bench/regress_end_to_end.py runs the regression job on a generated 200,000 × 50 CSV: the whole
+`nabla regress` process against pandas + statsmodels, and CSV ingestion against pandas' read_csv
+(--no-regress skips it; it needs pandas and statsmodels, and the `read_csv` example built).
 
 The machine is judged busy when, in a single-threaded run, a process got less than 85% of a core
 (CPU time ÷ wall time), or the load average exceeded the thread count; the table then says so.
@@ -43,6 +46,7 @@ def main():
     p.add_argument("--threads", default="1,2")
     p.add_argument("--nabla", default=os.path.join(ROOT, "target", "release", "nabla"))
     p.add_argument("--workloads", default=",".join(WORKLOADS + GEMMS))
+    p.add_argument("--no-regress", action="store_true", help="skip the regress end-to-end comparison")
     args = p.parse_args()
     if args.repeats < 5:
         sys.exit("--repeats: at least 5")
@@ -130,6 +134,12 @@ def main():
             f64, f32 = results.get(("nabla_f64", threads, w)), results.get(("nabla", threads, w))
             if f64 and f32:
                 print(f"{w + ' f64':<18}{threads:>4}  {fmt_time(f64)}  f64 ÷ f32 time: {statistics.median(x[0] for x in f64) / statistics.median(x[0] for x in f32):.2f}")
+
+    if not args.no_regress:
+        print()
+        subprocess.run([sys.executable, os.path.join(HERE, "regress_end_to_end.py"), "--repeats", str(args.repeats),
+                        "--threads", str(max(int(t) for t in args.threads.split(","))),
+                        "--nabla", args.nabla], check=True)
 
 
 def fmt_time(rows):
