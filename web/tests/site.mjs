@@ -1,0 +1,263 @@
+// Browser tests of nabla's site: serves web/dist/ on a loopback port, drives headless Chromium
+// through every page the way a person does (load, type, click, read), checks that
+// window.nabla returns exactly the JSON of the native `nabla` binary ($NABLA_BIN), and writes a
+// screenshot per page to web/screenshots/. Exit status 1 on any failure.
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { dirname, extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const web = dirname(dirname(fileURLToPath(import.meta.url)));
+const root = dirname(web);
+const dist = join(web, 'dist');
+const shots = join(web, 'screenshots');
+const nablaBin = process.env.NABLA_BIN ?? join(root, 'target', 'debug', 'nabla');
+const fixture = (p) => join(root, 'crates', 'cli', 'tests', 'fixtures', p);
+const REFERENCE = fixture('backprop/specs/reference.json');
+const STUDENT_CLAIMS = join(root, 'docs', 'examples', 'student-backprop-claims.json');
+
+/** The CLI's one-line error for ARGS (exit status 2), without its `nabla: ` prefix. */
+function cliMessage(...args) {
+  const r = spawnSync(nablaBin, args, { encoding: 'utf8' });
+  assert.equal(r.status, 2, `nabla ${args.join(' ')} should fail`);
+  const line = r.stderr.trim();
+  assert.ok(!line.includes('\n') && line.startsWith('nabla: '), line);
+  return line.slice('nabla: '.length);
+}
+
+/** `nabla ARGS --format json`, parsed; exit status 0 or 1 (a graded solution) is success. */
+function cli(...args) {
+  const r = spawnSync(nablaBin, [...args, '--format', 'json'], { encoding: 'utf8' });
+  assert.ok(r.status === 0 || r.status === 1, `nabla ${args.join(' ')}: exit ${r.status}: ${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
+
+/** The CLI's one-line error for ARGS (exit status 2), without `error: ` and the file name. */
+function cliError(file, ...args) {
+  const r = spawnSync(nablaBin, args, { encoding: 'utf8' });
+  assert.equal(r.status, 2, `nabla ${args.join(' ')} should fail`);
+  const line = r.stderr.trim();
+  assert.ok(!line.includes('\n'), line);
+  const at = line.indexOf(`${file}: `);
+  assert.ok(at >= 0, `${line} should name ${file}`);
+  return line.slice(at + file.length + 2);
+}
+
+/** The largest relative difference between the numbers of `a` and `b`, which must otherwise be equal. */
+function maxRelDiff(a, b, path = '') {
+  if (typeof a === 'number' && typeof b === 'number') {
+    return a === b ? 0 : Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b));
+  }
+  assert.equal(typeof a, typeof b, `${path}: ${JSON.stringify(a)} vs ${JSON.stringify(b)}`);
+  if (a === null || typeof a !== 'object') {
+    assert.equal(a, b, path);
+    return 0;
+  }
+  assert.deepEqual(Object.keys(a).sort(), Object.keys(b).sort(), `${path}: keys`);
+  return Math.max(0, ...Object.keys(a).map((k) => maxRelDiff(a[k], b[k], `${path}.${k}`)));
+}
+
+/** `doc` without its wall-clock fields (`seconds`, at any depth). */
+function withoutSeconds(doc) {
+  return JSON.parse(JSON.stringify(doc, (k, v) => (k === 'seconds' ? undefined : v)));
+}
+
+const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css',
+  '.wasm': 'application/wasm', '.svg': 'image/svg+xml', '.json': 'application/json', '.png': 'image/png' };
+
+/** A static file server for web/dist/ on 127.0.0.1 and a free port. */
+async function serve() {
+  const server = createServer((req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^([/\\])+/, '');
+    const file = join(dist, path === '' ? 'index.html' : path);
+    try {
+      const body = readFileSync(file);
+      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+      res.end(body);
+    } catch {
+      res.writeHead(404).end('not found');
+    }
+  });
+  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+  return server;
+}
+
+const server = await serve();
+const base = `http://127.0.0.1:${server.address().port}/`;
+const profile = mkdtempSync(join(tmpdir(), 'nabla-chromium-'));
+const context = await chromium.launchPersistentContext(profile, {
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  headless: true,
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+    '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync'],
+  viewport: { width: 1440, height: 900 },
+});
+mkdirSync(shots, { recursive: true });
+
+/** Opens `name`, waits until its script has rendered, and returns the page and its problems. */
+async function open(name) {
+  const page = await context.newPage();
+  const problems = [];
+  page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`); });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()}`));
+  page.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
+  page.on('request', (r) => { if (!r.url().startsWith(base)) problems.push(`outside request: ${r.url()}`); });
+  await page.goto(base + name);
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
+  const api = await page.evaluate(async () => {
+    const n = await window.nablaReady;
+    return n === window.nabla && typeof window.nabla.backprop === 'function';
+  });
+  assert.ok(api, `${name}: window.nabla and window.nablaReady`);
+  return { page, problems };
+}
+
+/** Screenshot and the no-problems check, at the end of a page's test. */
+async function finish(name, { page, problems }) {
+  await page.screenshot({ path: join(shots, name.replace('.html', '.png')), fullPage: true });
+  assert.deepEqual(problems, [], `${name}: console errors, failed or outside requests`);
+  await page.close();
+}
+
+const tests = {
+  async 'index.html'(p) {
+    const links = await p.page.$$eval('#pages a', (as) => as.map((a) => a.getAttribute('href')));
+    assert.ok(links.includes('backprop.html'), `index links: ${links}`);
+  },
+
+  async 'backprop.html'({ page }) {
+    const spec = readFileSync(REFERENCE, 'utf8');
+    const claims = readFileSync(STUDENT_CLAIMS, 'utf8');
+    // The API: the same JSON as the CLI, number for number.
+    const web = await page.evaluate((s) => window.nabla.backprop(JSON.parse(s)), spec);
+    assert.deepEqual(web, cli('backprop', '--spec', REFERENCE));
+    const graded = await page.evaluate(([s, c]) => window.nabla.backprop(s, { claims: c }), [spec, claims]);
+    assert.deepEqual(graded, cli('backprop', '--spec', REFERENCE, '--claims', STUDENT_CLAIMS));
+    assert.ok(graded.claims_summary.carried > 0 && graded.claims_summary.wrong > 0);
+    // Bad input rejects with the CLI's message.
+    const bad = join(mkdtempSync(join(tmpdir(), 'nabla-bad-')), 'bad.json');
+    const badSpec = spec.replace('"sigmoid"', '"sigmoidal"');
+    execFileSync('sh', ['-c', 'cat > "$1"', 'sh', bad], { input: badSpec });
+    const message = cliError(bad, 'backprop', '--spec', bad);
+    const rejected = await page.evaluate((s) => window.nabla.backprop(s).then(() => null, (e) => e.message), badSpec);
+    assert.equal(rejected, `spec: ${message}`);
+    // The page: the worked solution shows the reference numbers and the chain-rule products.
+    const worked = await page.textContent('#worked');
+    assert.match(worked, /∂J\/∂w5/);
+    assert.match(worked, /0\.924142/);
+    // Claims typed into the page are marked as the CLI marks them.
+    await page.fill('#claims', claims);
+    await page.click('#mark');
+    await page.waitForSelector('#marks-table');
+    const marks = await page.$$eval('#marks-table tbody tr', (rows) =>
+      rows.map((r) => [r.dataset.name, r.querySelector('.verdict').className.split(' ')[1]]));
+    assert.deepEqual(marks, graded.claims.map((c) => [c.name, c.verdict]));
+    // A typing mistake in the spec shows the error, and fixing it clears it.
+    await page.fill('#spec', spec.replace('"bce"', '"bcee"'));
+    await page.waitForFunction(() => document.getElementById('spec-error').textContent !== '');
+    await page.click('#reset');
+    await page.waitForFunction(() => document.getElementById('spec-error').textContent === '');
+    await page.hover('#worked .math div >> text=/∂J\\/∂w5 =/');
+  },
+
+  async 'playground.html'({ page }) {
+    // The API: a session on the same loop as `nabla train` lowers the loss; lr changes keep the weights.
+    const api = await page.evaluate(async () => {
+      const s = await window.nabla.session({ data: 'circle', hidden: [8, 8], activation: 'tanh', lr: 0.03, batch: 10, seed: 2 });
+      const first = s.state();
+      s.step(300);
+      const before = s.state();
+      s.set({ lr: 0.003 });
+      const after = s.state();
+      s.step(300);
+      const last = s.state();
+      const bad = await window.nabla.session({ data: 'circle', dropout: 1.5 }).then(() => null, (e) => e.message);
+      return { first: first.train.loss, last: last.train.loss, kept: JSON.stringify(before.weights) === JSON.stringify(after.weights), lr: after.lr, losses: last.losses.length, bad };
+    });
+    assert.ok(api.last < 0.8 * api.first, `session loss ${api.first} → ${api.last}`);
+    assert.ok(api.kept && Math.abs(api.lr - 0.003) < 1e-9 && api.losses === 3, JSON.stringify(api));
+    assert.equal(api.bad, '--dropout: 1.5 is not in [0, 1)');
+    // nabla.train: the CLI's run, field for field (the clock aside; f32 sums may differ in the last bits).
+    const trainOptions = { data: 'iris', hidden: [8], epochs: 5, lr: 0.01, seed: 3, batch: 16 };
+    const webTrain = await page.evaluate((o) => window.nabla.train(o), trainOptions);
+    const cliTrain = cli('train', '--data', 'iris', '--hidden', '8', '--epochs', '5', '--lr', '0.01', '--seed', '3', '--batch', '16', '--quiet');
+    const trainDiff = maxRelDiff(withoutSeconds(webTrain), withoutSeconds(cliTrain));
+    console.log(`     nabla.train vs nabla train (iris, 5 epochs): largest relative difference ${trainDiff}`);
+    assert.ok(trainDiff <= 1e-5, `nabla.train differs from the CLI by ${trainDiff}`);
+    // The page: press play, let it train, pause; the loss shown has fallen and the state is in the hash.
+    const shown = async () => Number(await page.textContent('#train-loss'));
+    const start = await shown();
+    await page.click('#play');
+    await page.waitForFunction(() => Number(document.getElementById('steps').textContent) >= 600, null, { timeout: 60000 });
+    await page.waitForTimeout(1500);
+    const fps = await page.evaluate(() => Number(document.body.dataset.fps));
+    await page.click('#play');
+    const end = await shown();
+    assert.ok(end < 0.7 * start, `page loss ${start} → ${end}`);
+    console.log(`     playground: 2-8-8-1 on 500 points at ${fps} frames/s, 5 steps per frame; loss ${start} → ${end}`);
+    const hash = await page.evaluate(() => location.hash);
+    assert.match(hash, /data=circle/);
+    assert.match(hash, /hidden=8%2C8/);
+    // A shared link reproduces the setup: a new page with this hash builds the same network.
+    const other = await context.newPage();
+    await other.goto(base + 'playground.html#data=xor&hidden=3&lr=0.1&seed=7');
+    await other.waitForSelector('body[data-ready="true"]');
+    assert.equal(await other.$$eval('#widths .width-box strong', (s) => s.map((e) => e.textContent).join()), '3');
+    assert.equal(await other.inputValue('#data'), 'xor');
+    await other.close();
+  },
+
+  async 'optimize.html'({ page }) {
+    // The API: the same race as the CLI.
+    const options = { function: 'rosenbrock', optimizer: 'sgd,adam', start: [-1.5, 2], steps: 50, lr: [0.001, 0.05] };
+    const web = await page.evaluate((o) => window.nabla.optimize(o), options);
+    assert.deepEqual(web, cli('optimize', '--function', 'rosenbrock', '--optimizer', 'sgd,adam',
+      '--start', '-1.5,2', '--steps', '50', '--lr', '0.001,0.05'));
+    const expr = await page.evaluate(() => window.nabla.optimize({ expr: 'x^2 + 3*y^2 - x*y', optimizer: ['nesterov'], start: [2, -1], steps: 20, momentum: 0.8 }));
+    assert.deepEqual(expr, cli('optimize', '--expr', 'x^2 + 3*y^2 - x*y', '--optimizer', 'nesterov',
+      '--start', '2,-1', '--steps', '20', '--momentum', '0.8'));
+    const rejected = await page.evaluate(() => window.nabla.optimize({ function: 'beale', optimizer: 'sgd', start: [1, 1], steps: 3, momentum: 0.9 })
+      .then(() => null, (e) => e.message));
+    assert.equal(rejected, cliMessage('optimize', '--function', 'beale', '--optimizer', 'sgd', '--start', '1,1', '--steps', '3', '--momentum', '0.9'));
+    // The page: the first race is drawn; a checkbox and the function menu recompute it.
+    const races = () => page.evaluate(() => Number(document.body.dataset.races ?? 0));
+    const after = async (n) => page.waitForFunction((k) => Number(document.body.dataset.races ?? 0) > k, n);
+    await after(0);
+    const rows = await page.$$eval('#results tbody tr', (trs) => trs.map((tr) => tr.cells[0].textContent));
+    assert.deepEqual(rows, ['sgd', 'momentum', 'nesterov', 'rmsprop', 'adam']);
+    let n = await races();
+    await page.check('#on-radam');
+    await after(n);
+    assert.equal((await page.$$('#results tbody tr')).length, 6);
+    n = await races();
+    await page.selectOption('#function', 'himmelblau');
+    await after(n);
+    n = await races();
+    await page.selectOption('#function', 'rosenbrock');
+    await after(n);
+    assert.equal(await page.textContent('#error'), '');
+  },
+};
+
+let failed = 0;
+for (const [name, test] of Object.entries(tests)) {
+  try {
+    const p = await open(name);
+    await test(p);
+    await finish(name, p);
+    console.log(`ok   ${name}`);
+  } catch (e) {
+    failed += 1;
+    console.log(`FAIL ${name}: ${e.stack ?? e}`);
+  }
+}
+await context.close();
+server.close();
+rmSync(profile, { recursive: true, force: true });
+console.log(failed ? `${failed} page(s) failed` : `all ${Object.keys(tests).length} pages passed`);
+process.exit(failed ? 1 : 0);
