@@ -11,7 +11,7 @@ want="$(bash web/wasm-bindgen-version.sh)"
 have="$(wasm-bindgen --version 2>/dev/null | awk '{ print $2 }' || true)"
 if [ "$have" != "$want" ]; then
   echo "web/build.sh: needs wasm-bindgen $want on PATH (found: ${have:-none});" \
-    "cargo install wasm-bindgen-cli --version $want --locked" >&2
+    "cargo install wasm-bindgen-cli --version $want" >&2
   exit 2
 fi
 cargo build --release --target wasm32-unknown-unknown -p nabla-web

@@ -62,8 +62,9 @@ function maxRelDiff(a, b, path = '') {
 }
 
 /** `doc` without its wall-clock fields (`seconds`, at any depth). */
+/** A train document without its clock readings and the CLI's `config` (the page has no flags to resolve). */
 function withoutSeconds(doc) {
-  return JSON.parse(JSON.stringify(doc, (k, v) => (k === 'seconds' ? undefined : v)));
+  return JSON.parse(JSON.stringify(doc, (k, v) => (k === 'seconds' || k === 'config' ? undefined : v)));
 }
 
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css',

@@ -73,6 +73,7 @@ pub fn json(options: &str) -> Result<String, String> {
         .map(|e| {
             json!({
                 "epoch": e.epoch,
+                "loss": e.loss,
                 "train": metrics_json(&e.train),
                 "validation": e.validation.as_ref().map(metrics_json),
                 "lr": e.lr,
