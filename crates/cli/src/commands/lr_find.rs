@@ -98,6 +98,12 @@ pub fn run(args: &LrFindArgs) -> anyhow::Result<()> {
         args.steps >= 2,
         "the test needs at least 2 steps",
     )?;
+    // Each step keeps its rate and smoothed loss: priced before any work.
+    crate::limits::check_memory(
+        "--steps",
+        format_args!("{} steps", args.steps),
+        args.steps as f64 * 2.0 * std::mem::size_of::<f64>() as f64,
+    )?;
     let found = match t.dtype {
         Dtype::F32 => find::<f32>(&setup, &config)?,
         Dtype::F64 => find::<f64>(&setup, &config)?,

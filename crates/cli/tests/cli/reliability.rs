@@ -180,3 +180,11 @@ fn a_huge_epoch_count_is_a_bound_not_an_allocation() {
         assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
     }
 }
+
+#[test]
+fn lr_find_prices_a_huge_step_count_before_any_work() {
+    assert_usage_error(
+        &["lr-find", "--steps", "100000000000000000", "--quiet"],
+        "--steps",
+    );
+}
