@@ -39,6 +39,32 @@ const nabla = {
   backpropWorked(spec, options = {}) {
     return call(ready, wasm.backpropWorked, text(spec), options.digits ?? 6);
   },
+  /**
+   * `nabla activation NAME --at XS --format json`: `xs` an array of points (or "-2,0,2"),
+   * `params` `{alpha, beta}` as `--alpha` and `--beta`.
+   */
+  activation(name, xs, params = {}) {
+    return call(ready, wasm.activation, String(name), xs === undefined ? '' : JSON.stringify(xs), text(params));
+  },
+  /**
+   * `nabla activation [NAME] --table --format json` without the CLI's kernel timings:
+   * `{name: "swish:2,relu", alpha, beta}` (every function when `name` is absent).
+   */
+  atlas(options = {}) {
+    return call(ready, wasm.atlas, text(options));
+  },
+  /** The paragraph `nabla activation` prints on each function: `{relu: "…", …}`. */
+  activationNotes() {
+    return call(ready, wasm.activationNotes);
+  },
+  /**
+   * `nabla bench … --format json` run in this page (one thread): `{workload:
+   * "tiny221,digits_epoch,gemm_128x512x784", repeats, seconds, dtype}`. It blocks the page while
+   * it runs.
+   */
+  bench(options = {}) {
+    return call(ready, wasm.bench, text(options));
+  },
   /** `nabla optimize … --format json`, options as its flags in camelCase (and `runs`). */
   optimize(options) {
     return call(ready, wasm.optimize, text(options));

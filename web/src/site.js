@@ -19,6 +19,16 @@ export const PAGES = [
     title: 'Optimizer race',
     blurb: 'Gradient descent, momentum, Nesterov, RMSprop, Adam and more raced on a contour map, with the loss against the step.',
   },
+  {
+    href: 'activation.html',
+    title: 'Activation atlas',
+    blurb: 'Every activation and its derivative, parameters as sliders, PyTorch\'s derivative at each kink, and the properties measured.',
+  },
+  {
+    href: 'bench.html',
+    title: 'Speed',
+    blurb: 'nabla bench in this browser: a 2-2-1 step, a digits epoch and an f32 matrix product, timed in WebAssembly.',
+  },
 ];
 
 /** Fills the page's `<header class="site">` with the brand and the page links. */

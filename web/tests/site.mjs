@@ -61,10 +61,83 @@ function maxRelDiff(a, b, path = '') {
   return Math.max(0, ...Object.keys(a).map((k) => maxRelDiff(a[k], b[k], `${path}.${k}`)));
 }
 
+/** The distance of two doubles in units in the last place (0 when equal). */
+function ulps(a, b) {
+  if (a === b) return 0;
+  if (Math.sign(a) !== Math.sign(b)) return Infinity;
+  const bits = new BigInt64Array(new Float64Array([Math.abs(a), Math.abs(b)]).buffer);
+  return Number(bits[0] > bits[1] ? bits[0] - bits[1] : bits[1] - bits[0]);
+}
+
+/**
+ * Asserts that `a` and `b` are the same JSON document, every number bit for bit but where
+ * wasm32's libm and glibc round a last bit apart: those must pass `close(a, b)`. Returns how
+ * many numbers were compared and how many were not bit-identical, with the largest ulp distance
+ * and relative difference.
+ */
+function sameDocument(a, b, close, path = '', tally = { numbers: 0, off: 0, worst: 0, rel: 0 }) {
+  if (typeof a === 'number' && typeof b === 'number') {
+    const d = ulps(a, b);
+    tally.numbers += 1;
+    if (d > 0) {
+      tally.off += 1;
+      tally.worst = Math.max(tally.worst, d);
+      const big = Math.max(Math.abs(a), Math.abs(b));
+      if (big > 1e-12) tally.rel = Math.max(tally.rel, Math.abs(a - b) / big);
+    }
+    assert.ok(d === 0 || close(a, b), `${path}: ${a} vs ${b} (${d} ulps apart)`);
+    return tally;
+  }
+  assert.equal(typeof a, typeof b, `${path}: ${JSON.stringify(a)} vs ${JSON.stringify(b)}`);
+  if (a === null || typeof a !== 'object') {
+    assert.equal(a, b, path);
+    return tally;
+  }
+  assert.deepEqual(Object.keys(a).sort(), Object.keys(b).sort(), `${path}: keys`);
+  for (const k of Object.keys(a)) sameDocument(a[k], b[k], close, `${path}.${k}`, tally);
+  return tally;
+}
+
 /** `doc` without its wall-clock fields (`seconds`, at any depth). */
 /** A train document without its clock readings and the CLI's `config` (the page has no flags to resolve). */
 function withoutSeconds(doc) {
   return JSON.parse(JSON.stringify(doc, (k, v) => (k === 'seconds' || k === 'config' ? undefined : v)));
+}
+
+/** wasm32's libm may round an activation's value one last bit from glibc's. */
+const ONE_ULP = (a, b) => ulps(a, b) <= 1;
+/**
+ * The atlas sums 24,001 such values (the normal moments; tanh's mean is 0 but for rounding, so
+ * an absolute floor) and bisects on them: 1e-12 relative, or 1e-15 absolute.
+ */
+const ATLAS_CLOSE = (a, b) => Math.abs(a - b) <= 1e-12 * Math.max(Math.abs(a), Math.abs(b)) || Math.abs(a - b) <= 1e-15;
+
+const BENCH_WORKLOADS = ['tiny221', 'digits_epoch', 'gemm_128x512x784'];
+
+/**
+ * The browser benchmark (NABLA_BENCH=1, web/bench.sh): `nabla bench --threads 1` natively
+ * ($NABLA_BENCH_BIN, a release build), then nabla.bench in this page, then native again, each 5
+ * repetitions of at least 1 s; prints each workload's medians and the browser's fraction of
+ * native speed (against the faster native run).
+ */
+async function benchmark(page) {
+  const bin = process.env.NABLA_BENCH_BIN ?? join(root, 'target', 'release', 'nabla');
+  const args = ['bench', '--threads', '1', '--workload', BENCH_WORKLOADS.join(','), '--repeats', '5', '--seconds', '1', '--format', 'json'];
+  const native = () => JSON.parse(execFileSync(bin, args, { encoding: 'utf8' })).workloads;
+  const before = native();
+  const browser = (await page.evaluate((w) => window.nabla.bench({ workload: w, repeats: 5, seconds: 1 }), BENCH_WORKLOADS)).workloads;
+  const after = native();
+  const ua = await page.evaluate(() => navigator.userAgent);
+  console.log(`     benchmark: ${ua.match(/Chrome\/[\d.]+/)?.[0] ?? ua} vs ${bin}, one thread each`);
+  console.log('     workload            native median (2 runs)        browser median   browser/native speed');
+  for (const [i, w] of browser.entries()) {
+    const [a, b] = [before[i].unit_seconds.median, after[i].unit_seconds.median];
+    const best = Math.min(a, b);
+    const gflops = (s) => (w.workload.startsWith('gemm_') ? ` (${(w.rows_per_unit / s / 1e9).toFixed(2)} GFLOP/s)` : '');
+    console.log(`     ${w.workload.padEnd(18)} ${(a * 1e6).toFixed(2)} / ${(b * 1e6).toFixed(2)} µs${gflops(best)}`.padEnd(62)
+      + `${(w.unit_seconds.median * 1e6).toFixed(2)} µs${gflops(w.unit_seconds.median)}`.padEnd(34)
+      + `${(100 * best / w.unit_seconds.median).toFixed(1)} %`);
+  }
 }
 
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css',
@@ -213,6 +286,82 @@ const tests = {
     await other.close();
   },
 
+  async 'activation.html'({ page }) {
+    // The API: every function's values and derivatives (kinks included) are the CLI's.
+    const at = [-3, -1.5, -0.5, 0, 0.5, 1, 3, 6];
+    const given = { swish: { beta: 2.5 }, leaky_relu: { alpha: 0.2 }, elu: { alpha: 0.7 }, softplus: { beta: 3 } };
+    const atlas = await page.evaluate(() => window.nabla.atlas());
+    const names = [...atlas.activations.map((r) => r.name), 'silu'];
+    const tally = { numbers: 0, off: 0, worst: 0 };
+    for (const name of names) {
+      for (const params of [{}, given[name]].filter(Boolean)) {
+        const web = await page.evaluate(([n, xs, p]) => window.nabla.activation(n, xs, p), [name, at, params]);
+        const flags = Object.entries(params).flatMap(([k, v]) => [`--${k}`, String(v)]);
+        sameDocument(web, cli('activation', name, '--at', at.join(','), ...flags), ONE_ULP, name, tally);
+      }
+    }
+    console.log(`     nabla.activation vs nabla activation: ${tally.numbers} numbers, ${tally.off} not bit-identical (at most ${tally.worst} ulps)`);
+    // The atlas is the CLI's, less the kernel timings it measures (see docs/web.md).
+    const untimed = (doc) => JSON.parse(JSON.stringify(doc, (k, v) =>
+      (['timing', 'forward_ns_per_element', 'backward_ns_per_element', 'relative_cost'].includes(k) ? undefined : v)));
+    const t = sameDocument(atlas, untimed(cli('activation', '--table')), ATLAS_CLOSE);
+    const listed = await page.evaluate(() => window.nabla.atlas({ name: 'swish:2,leaky_relu,elu', alpha: 0.3 }));
+    sameDocument(listed, untimed(cli('activation', 'swish:2,leaky_relu,elu', '--table', '--alpha', '0.3')), ATLAS_CLOSE, 'atlas', t);
+    console.log(`     nabla.atlas vs nabla activation --table: ${t.numbers} numbers, ${t.off} not bit-identical (largest relative difference ${t.rel.toExponential(2)} among numbers above 1e-12)`);
+    // Bad input rejects with the CLI's message.
+    const reject = (n, xs, p) => page.evaluate(([a, b, c]) => window.nabla.activation(a, b, c).then(() => null, (e) => e.message), [n, xs, p]);
+    assert.equal(await reject('sigmoidal', [0], {}), cliMessage('activation', 'sigmoidal', '--at', '0'));
+    assert.equal(await reject('relu', [0], { alpha: 0.1 }), cliMessage('activation', 'relu', '--at', '0', '--alpha', '0.1'));
+    assert.equal(await reject('relu', '1,x', {}), cliMessage('activation', 'relu', '--at', '1,x'));
+    const badList = await page.evaluate(() => window.nabla.atlas({ name: 'relu:2' }).then(() => null, (e) => e.message));
+    assert.equal(badList, cliMessage('activation', 'relu:2', '--table'));
+    // The page: swish first, with its minimum; β = 0 makes it x/2 (monotonic).
+    const renders = () => page.evaluate(() => Number(document.body.dataset.renders ?? 0));
+    const rendered = (n) => page.waitForFunction((k) => Number(document.body.dataset.renders ?? 0) > k, n);
+    assert.equal(await page.$$eval('#atlas-table tbody tr', (rs) => rs.length), atlas.activations.length);
+    assert.equal(await page.$$eval('#grid canvas', (cs) => cs.length), atlas.activations.length);
+    assert.match(await page.textContent('#props'), /Monotonicno: min -0\.2785 at -1\.2785/);
+    let n = await renders();
+    await page.fill('#beta', '0');
+    await rendered(n);
+    assert.match(await page.textContent('#props'), /Monotonicyes/);
+    assert.match(await page.evaluate(() => location.hash), /beta=0/);
+    assert.equal(await page.textContent('#values-table tbody tr:nth-child(1) td:nth-child(2)'), '-1');
+    // A kink: PyTorch's derivative at 0 is 0 for relu and α for leaky ReLU.
+    n = await renders();
+    await page.selectOption('#fn', 'relu');
+    await rendered(n);
+    assert.match(await page.textContent('#props'), /PyTorch uses f′\(0\) = 0/);
+    n = await renders();
+    await page.selectOption('#fn', 'leaky_relu');
+    await rendered(n);
+    n = await renders();
+    await page.fill('#alpha', '0.2');
+    await rendered(n);
+    assert.match(await page.textContent('#props'), /PyTorch uses f′\(0\) = 0\.2/);
+    assert.equal(await page.textContent('#error'), '');
+    // Back to the first view (Swish, β = 1) for the screenshot.
+    n = await renders();
+    await page.selectOption('#fn', 'swish');
+    await rendered(n);
+    n = await renders();
+    await page.fill('#beta', '1');
+    await rendered(n);
+  },
+
+  async 'bench.html'({ page }) {
+    // A short run shows every workload; no time is asserted (a benchmark, not a timed test).
+    await page.fill('#seconds', '0.05');
+    await page.fill('#repeats', '1');
+    await page.click('#run');
+    await page.waitForFunction(() => Number(document.body.dataset.runs ?? 0) > 0, null, { timeout: 120000 });
+    assert.deepEqual(await page.$$eval('#results tbody tr td:first-child', (tds) => tds.map((td) => td.textContent)), BENCH_WORKLOADS);
+    assert.equal(await page.textContent('#error'), '');
+    const rejected = await page.evaluate(() => window.nabla.bench({ workload: 'tiny' }).then(() => null, (e) => e.message));
+    assert.equal(rejected, cliMessage('bench', '--workload', 'tiny'));
+    if (process.env.NABLA_BENCH) await benchmark(page);
+  },
+
   async 'optimize.html'({ page }) {
     // The API: the same race as the CLI.
     const options = { function: 'rosenbrock', optimizer: 'sgd,adam', start: [-1.5, 2], steps: 50, lr: [0.001, 0.05] };
@@ -245,8 +394,11 @@ const tests = {
   },
 };
 
+// NABLA_PAGES=a.html,b.html runs only those pages' tests.
+const only = process.env.NABLA_PAGES?.split(',');
+const chosen = Object.entries(tests).filter(([n]) => !only || only.includes(n));
 let failed = 0;
-for (const [name, test] of Object.entries(tests)) {
+for (const [name, test] of chosen) {
   try {
     const p = await open(name);
     await test(p);
@@ -260,5 +412,5 @@ for (const [name, test] of Object.entries(tests)) {
 await context.close();
 server.close();
 rmSync(profile, { recursive: true, force: true });
-console.log(failed ? `${failed} page(s) failed` : `all ${Object.keys(tests).length} pages passed`);
+console.log(failed ? `${failed} page(s) failed` : `all ${chosen.length} pages passed`);
 process.exit(failed ? 1 : 0);

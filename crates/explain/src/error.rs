@@ -70,6 +70,13 @@ pub enum Error {
         /// The closest known names.
         closest: Vec<String>,
     },
+    /// An activation name or parameter that cannot be used; the message names the flag or the
+    /// list item at fault (see [`crate::activation::parse`]).
+    #[error("{message}")]
+    Activation {
+        /// What is wrong, and where.
+        message: String,
+    },
     /// A `--tolerance` that is not a finite non-negative number.
     #[error("tolerance {value}: must be a finite number ≥ 0")]
     Tolerance {

@@ -31,6 +31,39 @@ pub fn backprop_worked(spec: &str, digits: u32) -> Result<String, JsError> {
     crate::backprop::worked(spec, digits).map_err(error)
 }
 
+/// [`crate::activation::json`]: the `nabla activation NAME --at … --format json` document.
+///
+/// # Errors
+/// The CLI's one-line message.
+#[wasm_bindgen]
+pub fn activation(name: &str, xs: &str, params: &str) -> Result<String, JsError> {
+    crate::activation::json(name, xs, params).map_err(error)
+}
+
+/// [`crate::activation::atlas`]: the atlas's measured properties, as JSON text.
+///
+/// # Errors
+/// The CLI's one-line message.
+#[wasm_bindgen]
+pub fn atlas(options: &str) -> Result<String, JsError> {
+    crate::activation::atlas(options).map_err(error)
+}
+
+/// [`crate::activation::notes`]: the paragraph on each activation, as JSON text.
+#[wasm_bindgen(js_name = activationNotes)]
+pub fn activation_notes() -> String {
+    crate::activation::notes()
+}
+
+/// [`crate::bench::json`]: `nabla bench`'s workloads timed here, as JSON text.
+///
+/// # Errors
+/// The CLI's one-line message.
+#[wasm_bindgen]
+pub fn bench(options: &str) -> Result<String, JsError> {
+    crate::bench::json(options).map_err(error)
+}
+
 /// [`crate::optimize::json`]: the `nabla optimize --format json` document, as text.
 ///
 /// # Errors

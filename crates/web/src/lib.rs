@@ -18,7 +18,9 @@
 //! # Ok::<(), String>(())
 //! ```
 
+pub mod activation;
 pub mod backprop;
+pub mod bench;
 pub mod bindings;
 pub mod optimize;
 pub mod options;

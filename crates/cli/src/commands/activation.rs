@@ -12,12 +12,12 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use anyhow::{anyhow, bail, Context};
+use anyhow::{bail, Context};
 use clap::Args;
 use nabla_explain::activation::atlas::{self, Cost, Properties};
-use nabla_explain::activation::{self as explain, json::params as params_json};
+use nabla_explain::activation::{self as explain, json::params as params_json, parse};
 use nabla_tensor::activation::ACTIVATION_NAMES;
-use nabla_tensor::{Activation, Error};
+use nabla_tensor::Activation;
 use serde_json::{json, Value};
 
 use crate::output::{self, CommonArgs, Format};
@@ -80,7 +80,7 @@ pub fn run(args: &ActivationArgs) -> anyhow::Result<()> {
             ACTIVATION_NAMES.join(", ")
         )
     })?;
-    let act = parse_activation(name, args.alpha, args.beta)?;
+    let act = parse::one(name, args.alpha, args.beta)?;
     let at = args
         .at
         .as_deref()
@@ -92,74 +92,6 @@ pub fn run(args: &ActivationArgs) -> anyhow::Result<()> {
         Format::Text => output::print_text(&to_text(act, &points)),
         Format::Markdown => output::print_text(&to_markdown(act, &points)),
     }
-}
-
-/// Parses `NAME[:P][,NAME[:P]...]`: `P` is the function's parameter (α of leaky_relu and elu, β
-/// of swish and softplus); `--alpha`/`--beta` apply to every listed function that takes them.
-///
-/// # Errors
-/// An unknown name, an empty item, a `P` that is not a number or given to a function without a
-/// parameter, or an `--alpha`/`--beta` that no listed function takes.
-pub fn parse_list(
-    list: &str,
-    alpha: Option<f64>,
-    beta: Option<f64>,
-) -> anyhow::Result<Vec<Activation>> {
-    let mut out = Vec::new();
-    let (mut used_alpha, mut used_beta) = (false, false);
-    for item in list.split(',') {
-        let item = item.trim();
-        let (name, param) = match item.split_once(':') {
-            Some((n, p)) => {
-                let v = p
-                    .trim()
-                    .parse::<f64>()
-                    .ok()
-                    .with_context(|| format!("'{item}': '{p}' is not a number"))?;
-                (n.trim(), Some(v))
-            }
-            None => (item, None),
-        };
-        if name.is_empty() {
-            bail!("activation list '{list}': empty item");
-        }
-        let takes_alpha = matches!(name, "leaky_relu" | "elu");
-        let takes_beta = matches!(name, "swish" | "softplus");
-        let a = if takes_alpha { param.or(alpha) } else { None };
-        let b = if takes_beta { param.or(beta) } else { None };
-        used_alpha |= takes_alpha;
-        used_beta |= takes_beta;
-        if param.is_some() && !takes_alpha && !takes_beta {
-            // Let the library name the unknown function, or say it takes no parameter.
-            parse_activation(name, None, None)?;
-            bail!("'{item}': {name} takes no parameter");
-        }
-        out.push(parse_activation(name, a, b).with_context(|| format!("'{item}'"))?);
-    }
-    if alpha.is_some() && !used_alpha {
-        bail!("--alpha: none of {list} takes an alpha");
-    }
-    if beta.is_some() && !used_beta {
-        bail!("--beta: none of {list} takes a beta");
-    }
-    Ok(out)
-}
-
-/// Builds the activation, turning library errors into messages that name the flag at fault.
-pub fn parse_activation(
-    name: &str,
-    alpha: Option<f64>,
-    beta: Option<f64>,
-) -> anyhow::Result<Activation> {
-    Activation::parse(name, alpha, beta).map_err(|err| match err {
-        Error::UnknownActivation { .. } => anyhow!(
-            "unknown activation '{name}'; valid names: {}",
-            ACTIVATION_NAMES.join(", ")
-        ),
-        Error::UnexpectedParameter { parameter, .. } => anyhow!("--{parameter}: {err}"),
-        Error::InvalidParameter { name: param, .. } => anyhow!("--{param}: {err}"),
-        other => anyhow!(other),
-    })
 }
 
 /// A number in its shortest round-trip form, with an exponent when very large or small.
@@ -268,15 +200,7 @@ pub fn wrap(text: &str, width: usize) -> String {
 
 /// `--table`: the activation atlas, every property computed (see [`atlas`]).
 fn table(args: &ActivationArgs) -> anyhow::Result<()> {
-    let acts = match args.name.as_deref() {
-        Some(list) => parse_list(list, args.alpha, args.beta)?,
-        None => {
-            if args.alpha.is_some() || args.beta.is_some() {
-                bail!("--alpha/--beta with --table need the NAME list they apply to");
-            }
-            Activation::all().to_vec()
-        }
-    };
+    let acts = parse::atlas_list(args.name.as_deref(), args.alpha, args.beta)?;
     let rows: Vec<(Properties, Cost)> = acts
         .iter()
         .map(|&a| (atlas::analyze(a), cost::time_kernels(a)))
@@ -442,7 +366,7 @@ fn draw(args: &ActivationArgs, path: &Path) -> anyhow::Result<()> {
         .name
         .as_deref()
         .context("--plot: give the activations to draw, e.g. swish:0,swish:1,relu")?;
-    let acts = parse_list(list, args.alpha, args.beta)?;
+    let acts = parse::list(list, args.alpha, args.beta)?;
     let range = output::parse_number_list("--range", &args.range)?;
     let (lo, hi) = match range[..] {
         [lo, hi] if lo < hi => (lo, hi),

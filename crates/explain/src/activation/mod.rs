@@ -1,7 +1,8 @@
 //! Activation functions explained: their values and derivatives at given points, a paragraph on
 //! each one's properties ([`note`]), and the activation atlas ([`atlas`]), which measures those
 //! properties — range, zero-centring, where the gradient vanishes, kinks, monotonicity — rather
-//! than typing them in, with the JSON documents of both ([`json`]). The functions themselves are
+//! than typing them in, with the JSON documents of both ([`json`]); [`parse`] reads the names and
+//! parameters as the command line gives them. The functions themselves are
 //! the tensor engine's ([`nabla_tensor::Activation`], PyTorch's definitions).
 //!
 //! ```
@@ -23,6 +24,7 @@
 pub mod atlas;
 pub mod json;
 mod note;
+pub mod parse;
 
 use nabla_tensor::Activation;
 
