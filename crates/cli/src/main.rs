@@ -7,6 +7,7 @@
 //! files of unfinished writes and exits 130 ([`temp_files`]).
 
 mod commands;
+mod dtype;
 mod limits;
 mod marked;
 mod mc_dropout;

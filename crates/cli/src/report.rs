@@ -3,21 +3,9 @@
 
 use nabla_nn::model_file::{Model, Prediction};
 use nabla_nn::train::Metrics;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
-/// The metrics object: `loss` plus `accuracy` (classification) or `mse` and `r_squared`.
-pub fn metrics_json(m: &Metrics) -> Value {
-    let mut obj = Map::new();
-    obj.insert("loss".into(), json!(m.loss));
-    if let Some(a) = m.accuracy {
-        obj.insert("accuracy".into(), json!(a));
-    }
-    if m.mse.is_some() || m.accuracy.is_none() {
-        obj.insert("mse".into(), json!(m.mse));
-        obj.insert("r_squared".into(), json!(m.r_squared));
-    }
-    Value::Object(obj)
-}
+pub use nabla_nn::train::report::metrics_json;
 
 /// One line of metrics: loss and accuracy, or loss, MSE and R².
 pub fn metric_line(m: &Metrics) -> String {

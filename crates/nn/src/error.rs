@@ -29,6 +29,18 @@ pub enum Error {
         /// What the valid range is.
         reason: &'static str,
     },
+    /// A checkpoint file that cannot be read, written or resumed from.
+    #[error("checkpoint {reason}")]
+    Checkpoint {
+        /// What is wrong (the file's path first where there is one).
+        reason: String,
+    },
+    /// A saved optimizer state that does not fit the optimizer it is loaded into.
+    #[error("optimizer state: {reason}")]
+    OptimizerState {
+        /// What does not fit.
+        reason: String,
+    },
     /// An optimizer step was given a different number of parameters or gradients than before.
     #[error("optimizer step: expected {expected} parameter and gradient slices, got {actual}")]
     ParameterCount {

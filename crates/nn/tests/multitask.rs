@@ -4,7 +4,7 @@ use nabla_nn::data::{Dataset, Standardizer, Target};
 use nabla_nn::init::seeded;
 use nabla_nn::multitask::*;
 use nabla_nn::optim::{HyperValue, OptimizerConfig};
-use nabla_nn::train::{Objective, TrainConfig};
+use nabla_nn::train::{Objective, TrainConfig, TrainMetrics};
 use nabla_tensor::grad_check::check_gradients;
 use nabla_tensor::{Activation, Tape, Tensor};
 
@@ -515,6 +515,7 @@ fn two_sgd_steps_match_pytorch_under_every_balance() {
                 batch_size: 12,
                 optimizer: OptimizerConfig::from_name("sgd", &[("lr", HyperValue::Number(0.1))])
                     .unwrap(),
+                train_metrics: TrainMetrics::Full,
                 ..TrainConfig::default()
             },
             balance: Balance::parse(name).unwrap(),

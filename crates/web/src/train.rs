@@ -6,12 +6,12 @@
 //! files to `--save` or `--plot`.
 
 use nabla_nn::layers::Mlp;
+use nabla_nn::train::report::{history_entry, metrics_json};
 use nabla_nn::train::{evaluate, fit, Examples, Objective, TrainConfig};
 use serde_json::{json, Value};
 
 use crate::optimize::hyperparameters;
 use crate::options::Options;
-use crate::playground::metrics_json;
 use crate::playground::setup::{tensors, Setup};
 
 /// The CLI's name of an objective's task kind.
@@ -36,8 +36,8 @@ pub fn json(options: &str) -> Result<String, String> {
         seed: setup.seed,
         optimizer: setup.optimizer,
         clip_norm: o.number("clipNorm")?,
-        schedule: None,
         patience: o.count("patience")?,
+        ..TrainConfig::default()
     };
     o.finish()?;
     let objective = setup.objective;
@@ -67,20 +67,7 @@ pub fn json(options: &str) -> Result<String, String> {
         .as_ref()
         .map(|(vx, vy)| metrics(vx, vy))
         .transpose()?;
-    let history: Vec<Value> = report
-        .history
-        .iter()
-        .map(|e| {
-            json!({
-                "epoch": e.epoch,
-                "loss": e.loss,
-                "train": metrics_json(&e.train),
-                "validation": e.validation.as_ref().map(metrics_json),
-                "lr": e.lr,
-                "seconds": e.seconds,
-            })
-        })
-        .collect();
+    let history: Vec<Value> = report.history.iter().map(history_entry).collect();
     Ok(json!({
         "dataset": setup.name,
         "target": setup.target,

@@ -17,7 +17,7 @@ use nabla_nn::workload::{Workload, WorkloadRunner};
 use nabla_tensor::Float;
 use serde_json::{json, Value};
 
-use super::train::Dtype;
+use crate::dtype::Dtype;
 use crate::limits;
 use crate::output::{self, CommonArgs, Format};
 

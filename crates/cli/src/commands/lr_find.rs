@@ -22,7 +22,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use serde_json::json;
 
-use super::train::{self, Dtype, TrainArgs};
+use super::train::{self, TrainArgs};
+use crate::dtype::Dtype;
 use crate::output::{self, Format};
 use crate::plot::{self, DrawResult, Figure};
 
@@ -144,7 +145,7 @@ pub fn run(args: &LrFindArgs) -> anyhow::Result<()> {
 
 fn find<T: Float>(setup: &train::Setup, config: &LrFindConfig) -> anyhow::Result<LrFind> {
     let objective = setup.prepared.objective;
-    let (x, y) = train::tensors::<T>(&setup.prepared.split.train, objective)?;
+    let (x, y) = nabla_nn::data::prepare::tensors::<T>(&setup.prepared.split.train, objective)?;
     let mut mlp = Mlp::<T>::new(&setup.mlp, config.seed)?;
     Ok(lr_find(
         &mut mlp,

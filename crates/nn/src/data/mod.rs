@@ -6,7 +6,8 @@
 //! ([`Dataset::from_csv`], see [`csv`]); [`Dataset::load`] takes either, as
 //! `nabla train --data` does. A seeded [`Split`] holds out test (and validation) samples, a
 //! [`Standardizer`] fitted on the training part rescales every part, and [`Batches`] gives each
-//! epoch's seeded mini-batch order. Everything random is a ChaCha8 stream keyed by the seed, so
+//! epoch's seeded mini-batch order; [`prepare`] does all of it in one call, as `nabla train`
+//! does. Everything random is a ChaCha8 stream keyed by the seed, so
 //! the same seed gives the same splits and batches everywhere.
 //!
 //! ```
@@ -27,6 +28,7 @@ pub mod csv;
 pub mod csv_text;
 mod dataset;
 pub mod embedded;
+pub mod prepare;
 pub mod shuffle;
 pub mod split;
 pub mod standardize;

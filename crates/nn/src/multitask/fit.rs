@@ -12,8 +12,9 @@
 //! - `pcgrad`: one backward pass per task; shared gradients of `w_t·L_t` go through [`pcgrad`],
 //!   head gradients are kept.
 //!
-//! After every epoch each task's metrics are computed on the training (and validation) rows
-//! that have its label, and the task weights are recorded.
+//! After every epoch each task's metrics are recorded over the rows that have its label (on the
+//! training rows running or by a full pass, as [`TrainConfig::train_metrics`] says; on the
+//! validation rows by a full pass), and the task weights.
 
 use nabla_tensor::{Float, Gradients, Tape, Tensor, Var};
 use rand_chacha::ChaCha8Rng;
@@ -21,8 +22,12 @@ use rand_chacha::ChaCha8Rng;
 use super::balance::{gradnorm_update, pcgrad, uncertainty_constant, uncertainty_loss};
 use super::{masked_loss, Balance, GradNormInput, MultiTaskData, MultiTaskModel};
 use crate::init;
-use crate::train::{fit, EpochReport, Event, FitReport, Metrics, TrainConfig, TrainStep};
+use crate::train::step::{load_module, module_state};
+use crate::train::{
+    fit, EpochReport, Event, FitReport, Metrics, ModelState, Tally, TrainConfig, TrainStep,
+};
 use crate::{Error, Result};
+use serde_json::json;
 
 /// How to train a multi-task network.
 #[derive(Clone, Debug)]
@@ -38,7 +43,7 @@ pub struct MultiTaskTrainConfig {
 }
 
 /// The task weights after an epoch.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BalanceState {
     /// Each task's effective weight (`c_t·e^{−s_t}` for uncertainty).
     pub weights: Vec<f64>,
@@ -124,6 +129,7 @@ impl<T: Float> MultiTaskLearner<T> {
 impl<T: Float> TrainStep<T, MultiTaskData<T>> for MultiTaskLearner<T> {
     type Metrics = Vec<Option<Metrics>>;
     type State = BalanceState;
+    type Tally = Vec<Tally>;
 
     fn rows(&self, data: &MultiTaskData<T>) -> usize {
         data.n_rows()
@@ -134,9 +140,19 @@ impl<T: Float> TrainStep<T, MultiTaskData<T>> for MultiTaskLearner<T> {
         data: &MultiTaskData<T>,
         batch: &[usize],
         rng: &mut ChaCha8Rng,
+        tally: &mut Vec<Tally>,
     ) -> Result<(f64, Vec<Tensor<T>>)> {
         let log_vars = self.log_vars_f64();
-        step(&self.model, data, batch, &mut self.balancer, &log_vars, rng)
+        tally.resize(data.n_tasks(), Tally::default());
+        step(
+            &self.model,
+            data,
+            batch,
+            &mut self.balancer,
+            &log_vars,
+            rng,
+            tally,
+        )
     }
 
     fn trainables_mut(&mut self) -> Vec<&mut [T]> {
@@ -157,6 +173,10 @@ impl<T: Float> TrainStep<T, MultiTaskData<T>> for MultiTaskLearner<T> {
         data.metrics(&self.model.predict(data.x())?)
     }
 
+    fn running(&self, data: &MultiTaskData<T>, tally: &Vec<Tally>) -> Vec<Option<Metrics>> {
+        data.running_metrics(tally)
+    }
+
     fn state(&self) -> BalanceState {
         let log_vars = self.log_vars_f64();
         let weights = match self.balancer.method {
@@ -171,6 +191,47 @@ impl<T: Float> TrainStep<T, MultiTaskData<T>> for MultiTaskLearner<T> {
             weights,
             log_variances: self.uses_log_vars().then_some(log_vars),
         }
+    }
+
+    fn save_state(&self) -> ModelState {
+        let mut tensors = module_state(&self.model);
+        tensors.push(("log_variances".to_string(), self.log_vars_f64()));
+        let b = &self.balancer;
+        ModelState {
+            tensors,
+            extra: json!({
+                "weights": b.weights,
+                "initial_losses": b.initial_losses,
+                "rng_word_pos": b.rng.get_word_pos().to_string(),
+            }),
+        }
+    }
+
+    fn load_state(&mut self, state: &ModelState) -> Result<()> {
+        let tasks = self.log_vars.len();
+        let bad = |what: &str| Error::Checkpoint {
+            reason: format!("the balancing state's {what} does not fit {tasks} tasks"),
+        };
+        let e = &state.extra;
+        let weights: Vec<f64> = serde_json::from_value(e["weights"].clone())
+            .ok()
+            .filter(|w: &Vec<f64>| w.len() == tasks)
+            .ok_or_else(|| bad("weights"))?;
+        let initial: Vec<Option<f64>> = serde_json::from_value(e["initial_losses"].clone())
+            .ok()
+            .filter(|l: &Vec<Option<f64>>| l.len() == tasks)
+            .ok_or_else(|| bad("initial losses"))?;
+        let position: u128 = e["rng_word_pos"]
+            .as_str()
+            .and_then(|p| p.parse().ok())
+            .ok_or_else(|| bad("stream position"))?;
+        let log_vars = state.tensor("log_variances", tasks)?.to_vec();
+        load_module(&mut self.model, state)?;
+        self.log_vars = log_vars.iter().map(|&s| T::from_f64(s)).collect();
+        self.balancer.weights = weights;
+        self.balancer.initial_losses = initial;
+        self.balancer.rng.set_word_pos(position);
+        Ok(())
     }
 }
 
@@ -265,7 +326,8 @@ fn grad_of<T: Float>(grads: &Gradients<T>, p: Var<'_, T>) -> Tensor<T> {
 }
 
 /// One forward pass and the balanced gradients of every parameter (plus the log-variances'
-/// gradient last, for uncertainty weighting). Returns the balanced loss.
+/// gradient last, for uncertainty weighting); each task's outputs and loss are added to its
+/// tally. Returns the balanced loss.
 fn step<T: Float>(
     model: &MultiTaskModel<T>,
     data: &MultiTaskData<T>,
@@ -273,6 +335,7 @@ fn step<T: Float>(
     balancer: &mut Balancer,
     log_vars: &[f64],
     rng: &mut ChaCha8Rng,
+    tally: &mut [Tally],
 ) -> Result<(f64, Vec<Tensor<T>>)> {
     let tape = Tape::new();
     let params = model.bind(&tape);
@@ -281,12 +344,13 @@ fn step<T: Float>(
     let mut losses = Vec::with_capacity(forward.outputs.len());
     for (t, out) in forward.outputs.iter().enumerate() {
         let (positions, y) = data.batch_labels(t, batch)?;
-        losses.push(masked_loss(
-            *out,
-            model.tasks()[t].objective,
-            &positions,
-            &y,
-        )?);
+        let objective = model.tasks()[t].objective;
+        let loss = masked_loss(*out, objective, &positions, &y)?;
+        if let Some(l) = loss {
+            let picked = out.value().index_select(0, &positions)?;
+            tally[t].add(objective, &picked, &y, l.value().item()?.to_f64())?;
+        }
+        losses.push(loss);
     }
     let zeros = || -> Vec<Tensor<T>> { params.iter().map(|p| Tensor::zeros(&p.shape())).collect() };
     let value = |v: Var<'_, T>| -> Result<f64> { Ok(v.value().item()?.to_f64()) };

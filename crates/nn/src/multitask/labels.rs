@@ -34,7 +34,7 @@ use nabla_tensor::{Float, Tensor, Var};
 
 use super::Task;
 use crate::data::Dataset;
-use crate::train::{metrics_of, Metrics, Objective};
+use crate::train::{metrics_of, Metrics, Objective, Tally};
 use crate::Result;
 
 /// The labels of one task.
@@ -139,6 +139,19 @@ impl<T: Float> MultiTaskData<T> {
                 }
                 let picked = out.index_select(0, &l.rows)?;
                 Ok(Some(metrics_of(l.objective, &picked, &l.y)?))
+            })
+            .collect()
+    }
+
+    /// Every task's running metrics from its tally of an epoch's batches (`tallies[t]`, over
+    /// the batch rows that have a task-t label); `None` for a task with no labels here.
+    pub fn running_metrics(&self, tallies: &[Tally]) -> Vec<Option<Metrics>> {
+        self.labels
+            .iter()
+            .enumerate()
+            .map(|(t, l)| {
+                let tally = tallies.get(t).cloned().unwrap_or_default();
+                (!l.rows.is_empty()).then(|| tally.metrics(l.objective, &l.y))
             })
             .collect()
     }

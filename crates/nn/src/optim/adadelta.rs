@@ -15,7 +15,7 @@
 use nabla_tensor::Float;
 
 use super::fma::fma_dispatch;
-use super::{non_negative_finite, Optimizer, ParamLayout};
+use super::{non_negative_finite, Optimizer, OptimizerState, ParamLayout};
 use crate::{Error, Result};
 
 /// Adadelta's hyperparameters; `Default` is PyTorch's (lr 1.0, ρ 0.9, ε 1e-6).
@@ -158,6 +158,22 @@ impl<T: Float> Optimizer<T> for Adadelta<T> {
 
     fn set_learning_rate(&mut self, lr: f64) {
         self.config.lr = lr;
+    }
+
+    fn state(&self) -> OptimizerState<T> {
+        OptimizerState::new(self.config.lr, &self.layout)
+            .with_buffers("square_avg", &self.square_avg)
+            .with_buffers("acc_delta", &self.acc_delta)
+    }
+
+    fn load_state(&mut self, s: &OptimizerState<T>) -> Result<()> {
+        let square_avg = s.buffers("square_avg", true)?;
+        let acc_delta = s.buffers("acc_delta", true)?;
+        self.config.lr = s.checked_lr()?;
+        self.layout = ParamLayout::from_state(s);
+        self.square_avg = square_avg;
+        self.acc_delta = acc_delta;
+        Ok(())
     }
 }
 

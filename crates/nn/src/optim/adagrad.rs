@@ -15,7 +15,7 @@
 use nabla_tensor::Float;
 
 use super::fma::fma_dispatch;
-use super::{non_negative_finite, Optimizer, ParamLayout};
+use super::{non_negative_finite, Optimizer, OptimizerState, ParamLayout};
 use crate::Result;
 
 /// Adagrad's hyperparameters; `Default` is PyTorch's (lr 1e-2, ε 1e-10, the rest 0).
@@ -151,6 +151,22 @@ impl<T: Float> Optimizer<T> for Adagrad<T> {
 
     fn set_learning_rate(&mut self, lr: f64) {
         self.config.lr = lr;
+    }
+
+    fn state(&self) -> OptimizerState<T> {
+        OptimizerState::new(self.config.lr, &self.layout)
+            .with_scalar("step", self.step as f64)
+            .with_buffers("sum", &self.sum)
+    }
+
+    fn load_state(&mut self, s: &OptimizerState<T>) -> Result<()> {
+        let step = s.count("step")?;
+        let sum = s.buffers("sum", true)?;
+        self.config.lr = s.checked_lr()?;
+        self.layout = ParamLayout::from_state(s);
+        self.step = step;
+        self.sum = sum;
+        Ok(())
     }
 }
 

@@ -42,6 +42,7 @@ mod radam;
 mod rmsprop;
 mod schedule;
 mod sgd;
+mod state;
 
 pub use adadelta::{Adadelta, AdadeltaConfig};
 pub use adagrad::{Adagrad, AdagradConfig};
@@ -54,6 +55,7 @@ pub use radam::{RAdam, RAdamConfig};
 pub use rmsprop::{RmsProp, RmsPropConfig};
 pub use schedule::{LrSchedule, LrScheduler};
 pub use sgd::{Sgd, SgdConfig};
+pub use state::OptimizerState;
 
 use nabla_tensor::Float;
 
@@ -74,6 +76,16 @@ pub trait Optimizer<T: Float> {
 
     /// Sets the learning rate for the following steps (what a schedule does between steps).
     fn set_learning_rate(&mut self, lr: f64);
+
+    /// The state the next step reads, for checkpoints ([`OptimizerState`]).
+    fn state(&self) -> OptimizerState<T>;
+
+    /// Continues from `state`, as [`Optimizer::state`] gave it for an optimizer of the same kind
+    /// and settings (the learning rate is taken from `state`).
+    ///
+    /// # Errors
+    /// [`Error::OptimizerState`] when `state` does not fit this optimizer; nothing changes then.
+    fn load_state(&mut self, state: &OptimizerState<T>) -> Result<()>;
 }
 
 /// The lengths of the parameter slices an optimizer has seen, checked on every step.
@@ -124,6 +136,18 @@ impl ParamLayout {
                 }
                 Ok(false)
             }
+        }
+    }
+
+    /// The lengths fixed on the first step (`None` before it).
+    pub(crate) fn lengths(&self) -> Option<Vec<usize>> {
+        self.lengths.clone()
+    }
+
+    /// The layout a saved state holds.
+    pub(crate) fn from_state<T>(state: &OptimizerState<T>) -> Self {
+        Self {
+            lengths: state.lengths.clone(),
         }
     }
 

@@ -15,7 +15,7 @@
 use nabla_tensor::Float;
 
 use super::fma::fma_dispatch;
-use super::{lerp, non_negative_finite, unit_interval, Optimizer, ParamLayout};
+use super::{lerp, non_negative_finite, unit_interval, Optimizer, OptimizerState, ParamLayout};
 use crate::Result;
 
 /// RAdam's hyperparameters; `Default` is PyTorch's (lr 1e-3, β = (0.9, 0.999), ε 1e-8).
@@ -179,6 +179,25 @@ impl<T: Float> Optimizer<T> for RAdam<T> {
 
     fn set_learning_rate(&mut self, lr: f64) {
         self.config.lr = lr;
+    }
+
+    fn state(&self) -> OptimizerState<T> {
+        OptimizerState::new(self.config.lr, &self.layout)
+            .with_scalar("step", self.step as f64)
+            .with_buffers("exp_avg", &self.exp_avg)
+            .with_buffers("exp_avg_sq", &self.exp_avg_sq)
+    }
+
+    fn load_state(&mut self, s: &OptimizerState<T>) -> Result<()> {
+        let step = s.count("step")?;
+        let exp_avg = s.buffers("exp_avg", true)?;
+        let exp_avg_sq = s.buffers("exp_avg_sq", true)?;
+        self.config.lr = s.checked_lr()?;
+        self.layout = ParamLayout::from_state(s);
+        self.step = step;
+        self.exp_avg = exp_avg;
+        self.exp_avg_sq = exp_avg_sq;
+        Ok(())
     }
 }
 

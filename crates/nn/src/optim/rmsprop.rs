@@ -14,7 +14,7 @@
 use nabla_tensor::Float;
 
 use super::fma::fma_dispatch;
-use super::{lerp, non_negative_finite, Optimizer, ParamLayout};
+use super::{lerp, non_negative_finite, Optimizer, OptimizerState, ParamLayout};
 use crate::Result;
 
 /// RMSprop's hyperparameters; `Default` is PyTorch's (lr 1e-2, α 0.99, ε 1e-8).
@@ -189,6 +189,26 @@ impl<T: Float> Optimizer<T> for RmsProp<T> {
 
     fn set_learning_rate(&mut self, lr: f64) {
         self.config.lr = lr;
+    }
+
+    fn state(&self) -> OptimizerState<T> {
+        OptimizerState::new(self.config.lr, &self.layout)
+            .with_buffers("square_avg", &self.square_avg)
+            .with_buffers("grad_avg", &self.grad_avg)
+            .with_buffers("momentum_buffer", &self.momentum_buffer)
+    }
+
+    fn load_state(&mut self, s: &OptimizerState<T>) -> Result<()> {
+        let c = self.config;
+        let square_avg = s.buffers("square_avg", true)?;
+        let grad_avg = s.buffers("grad_avg", c.centered)?;
+        let momentum_buffer = s.buffers("momentum_buffer", c.momentum > 0.0)?;
+        self.config.lr = s.checked_lr()?;
+        self.layout = ParamLayout::from_state(s);
+        self.square_avg = square_avg;
+        self.grad_avg = grad_avg;
+        self.momentum_buffer = momentum_buffer;
+        Ok(())
     }
 }
 

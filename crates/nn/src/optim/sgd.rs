@@ -14,7 +14,7 @@
 use nabla_tensor::Float;
 
 use super::fma::fma_dispatch;
-use super::{finite, non_negative_finite, Optimizer, ParamLayout};
+use super::{finite, non_negative_finite, Optimizer, OptimizerState, ParamLayout};
 use crate::{Error, Result};
 
 /// SGD's hyperparameters; `Default` is PyTorch's (`lr` 1e-3, everything else off).
@@ -179,6 +179,19 @@ impl<T: Float> Optimizer<T> for Sgd<T> {
 
     fn set_learning_rate(&mut self, lr: f64) {
         self.config.lr = lr;
+    }
+
+    fn state(&self) -> OptimizerState<T> {
+        OptimizerState::new(self.config.lr, &self.layout)
+            .with_buffers("momentum_buffer", &self.buffers)
+    }
+
+    fn load_state(&mut self, s: &OptimizerState<T>) -> Result<()> {
+        let buffers = s.buffers("momentum_buffer", self.config.momentum != 0.0)?;
+        self.config.lr = s.checked_lr()?;
+        self.layout = ParamLayout::from_state(s);
+        self.buffers = buffers;
+        Ok(())
     }
 }
 

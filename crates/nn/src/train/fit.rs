@@ -8,11 +8,17 @@
 //! training with [`Error::Diverged`] naming the epoch and batch. The schedule is stepped after
 //! every epoch. With a validation part and `patience`, training stops once the validation loss
 //! has not improved for `patience` epochs, and the best weights are restored.
+//!
+//! After every epoch the validation part (when there is one) is evaluated in evaluation mode.
+//! The epoch's training metrics are, by default, the running metrics of its own training-mode
+//! batches ([`TrainMetrics::Running`], no extra pass, as Keras reports them); with
+//! [`TrainMetrics::Full`] the training rows are evaluated again in evaluation mode.
 
 use web_time::Instant;
 
 use nabla_tensor::Float;
 
+use super::checkpoint::{Best, Checkpoint};
 use super::step::apply_gradients;
 use super::{EpochMetrics, Metrics, TrainStep};
 use crate::data::Batches;
@@ -37,6 +43,40 @@ pub struct TrainConfig {
     pub schedule: Option<LrSchedule>,
     /// Stop after this many epochs without a better validation loss (needs a validation part).
     pub patience: Option<usize>,
+    /// How each epoch's training metrics are measured.
+    pub train_metrics: TrainMetrics,
+}
+
+/// How an epoch's training metrics are measured.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TrainMetrics {
+    /// From the epoch's own training-mode mini-batches as they ran (dropout on, each batch
+    /// judged by the weights before its step): free, and what Keras reports.
+    #[default]
+    Running,
+    /// One more evaluation-mode pass over every training row after the epoch.
+    Full,
+}
+
+impl TrainMetrics {
+    /// The names, as `--train-metrics` takes them.
+    pub const NAMES: [&'static str; 2] = ["running", "full"];
+
+    /// The name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Running => "running",
+            Self::Full => "full",
+        }
+    }
+
+    /// The method called `name`.
+    pub fn parse(name: &str) -> Option<Self> {
+        [Self::Running, Self::Full]
+            .into_iter()
+            .find(|m| m.name() == name)
+    }
 }
 
 impl Default for TrainConfig {
@@ -49,19 +89,22 @@ impl Default for TrainConfig {
             clip_norm: None,
             schedule: None,
             patience: None,
+            train_metrics: TrainMetrics::Running,
         }
     }
 }
 
 /// What happened in one epoch.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EpochReport<M = Metrics, S = ()> {
     /// The epoch, from 1.
     pub epoch: usize,
     /// The mean loss of the epoch's mini-batches (training mode: what was minimised).
     pub loss: f64,
-    /// Metrics on the training rows after the epoch (evaluation mode).
+    /// Metrics on the training rows, measured as `train_metrics` says.
     pub train: M,
+    /// How `train` was measured.
+    pub train_metrics: TrainMetrics,
     /// Metrics on the validation rows, when there are any.
     pub validation: Option<M>,
     /// The model's own state after the epoch (a multi-task network's task weights).
@@ -106,8 +149,8 @@ pub struct FitReport<M = Metrics, S = ()> {
     pub seconds: f64,
 }
 
-/// Trains `model` on `train`, evaluating it on `train` and `validation` after every epoch and
-/// reporting progress through `on_event`.
+/// Trains `model` on `train`, measuring it on `train` (as `config.train_metrics` says) and
+/// evaluating it on `validation` after every epoch, and reporting progress through `on_event`.
 ///
 /// # Errors
 /// [`Error::Diverged`] for a non-finite loss; [`Error::InvalidParameter`] for a zero batch
@@ -120,6 +163,38 @@ pub fn fit<T, D, L>(
     validation: Option<&D>,
     config: &TrainConfig,
     on_event: &mut dyn FnMut(Event<'_, L::Metrics, L::State>),
+) -> Result<FitReport<L::Metrics, L::State>>
+where
+    T: Float,
+    D: ?Sized,
+    L: TrainStep<T, D>,
+{
+    fit_resumable(model, train, validation, config, None, on_event, None)
+}
+
+/// A callback given each epoch's [`Checkpoint`] as the epoch ends (to write it).
+pub type OnCheckpoint<'a, M, S> = &'a mut dyn FnMut(&Checkpoint<M, S>) -> Result<()>;
+
+/// [`fit`], continuing from `from` (a checkpoint of a run with the same model, data and
+/// settings: the epochs it holds are not run again, and its history opens the report's) and
+/// handing a checkpoint to `on_checkpoint` after every epoch. `config.epochs` is the total,
+/// which may be more than the run that wrote `from` had.
+///
+/// Resumed, the run goes on exactly as if it had never stopped: the same weights, history and
+/// best epoch bit for bit (the report's `seconds` are this call's).
+///
+/// # Errors
+/// As [`fit`]; [`Error::Checkpoint`] when `from` does not fit the model, optimizer or schedule,
+/// or holds more epochs than `config.epochs`; errors of `on_checkpoint`.
+#[allow(clippy::type_complexity)]
+pub fn fit_resumable<T, D, L>(
+    model: &mut L,
+    train: &D,
+    validation: Option<&D>,
+    config: &TrainConfig,
+    from: Option<Checkpoint<L::Metrics, L::State>>,
+    on_event: &mut dyn FnMut(Event<'_, L::Metrics, L::State>),
+    mut on_checkpoint: Option<OnCheckpoint<'_, L::Metrics, L::State>>,
 ) -> Result<FitReport<L::Metrics, L::State>>
 where
     T: Float,
@@ -142,14 +217,56 @@ where
     let mut history = Vec::new();
     let mut best: Option<(f64, usize, L)> = None;
     let mut stopped_early = false;
+    let mut done = 0;
+    if let Some(from) = from {
+        done = from.epoch;
+        if done > config.epochs {
+            return Err(Error::Checkpoint {
+                reason: format!(
+                    "has run {done} epochs, more than the {} asked for",
+                    config.epochs
+                ),
+            });
+        }
+        model.load_state(&from.model)?;
+        optimizer.load_state(&from.optimizer.map(|&v| T::from_f64(v)))?;
+        scheduler = match (config.schedule, from.scheduler) {
+            (Some(s), Some((last_epoch, lr))) => Some(LrScheduler::resume(
+                s,
+                config.optimizer.lr(),
+                last_epoch,
+                lr,
+            )?),
+            (None, None) => None,
+            _ => {
+                return Err(Error::Checkpoint {
+                    reason: "and this run differ in having a schedule".to_string(),
+                })
+            }
+        };
+        rng.set_word_pos(from.rng_word_pos);
+        if let Some(b) = from.best {
+            let mut weights = model.clone();
+            weights.load_state(&b.model)?;
+            best = Some((b.loss, b.epoch, weights));
+        }
+        stopped_early = from.stopped_early;
+        history = from.history;
+    }
 
-    for epoch in 1..=config.epochs {
+    let first = if stopped_early {
+        config.epochs + 1
+    } else {
+        done + 1
+    };
+    for epoch in first..=config.epochs {
         let epoch_start = Instant::now();
         let lr = optimizer.learning_rate();
         let batches = Batches::shuffled(rows, config.batch_size, config.seed, epoch as u64 - 1)?;
         let mut loss_sum = 0.0;
+        let mut tally = L::Tally::default();
         for (b, indices) in batches.iter().enumerate() {
-            let (loss, grads) = model.gradients(train, indices, &mut rng)?;
+            let (loss, grads) = model.gradients(train, indices, &mut rng, &mut tally)?;
             if !loss.is_finite() {
                 return Err(Error::Diverged {
                     epoch,
@@ -181,7 +298,11 @@ where
         let report = EpochReport {
             epoch,
             loss: loss_sum / batches.len().max(1) as f64,
-            train: model.evaluate(train)?,
+            train: match config.train_metrics {
+                TrainMetrics::Running => model.running(train, &tally),
+                TrainMetrics::Full => model.evaluate(train)?,
+            },
+            train_metrics: config.train_metrics,
             validation: validation.map(|v| model.evaluate(v)).transpose()?,
             state: model.state(),
             lr,
@@ -196,8 +317,26 @@ where
                 best = Some((loss, epoch, model.clone()));
             } else if epoch - best.as_ref().map_or(0, |b| b.1) >= patience {
                 stopped_early = true;
-                break;
             }
+        }
+        if let Some(write) = on_checkpoint.as_mut() {
+            write(&Checkpoint {
+                epoch,
+                model: model.save_state(),
+                optimizer: optimizer.state().map(|&v| Float::to_f64(v)),
+                scheduler: scheduler.as_ref().map(|s| (s.last_epoch(), s.lr())),
+                rng_word_pos: rng.get_word_pos(),
+                best: best.as_ref().map(|(loss, epoch, weights)| Best {
+                    loss: *loss,
+                    epoch: *epoch,
+                    model: weights.save_state(),
+                }),
+                stopped_early,
+                history: history.clone(),
+            })?;
+        }
+        if stopped_early {
+            break;
         }
     }
     let best_epoch = match best {
@@ -243,7 +382,7 @@ mod tests {
     use crate::layers::{Mlp, MlpConfig};
     use crate::optim::HyperValue;
     use crate::optim::OptimizerConfig;
-    use crate::train::{evaluate, Examples, Objective};
+    use crate::train::{evaluate, Examples, Metrics, Objective};
     use nabla_tensor::Activation;
     use nabla_tensor::Tensor;
 
@@ -280,6 +419,105 @@ mod tests {
             mlp
         };
         assert_eq!(run(), run());
+    }
+
+    fn close(a: Metrics, b: Metrics) {
+        let near = |x: f64, y: f64| (x - y).abs() <= 1e-12 * x.abs().max(1.0);
+        assert!(near(a.loss, b.loss), "{a:?} vs {b:?}");
+        for (x, y) in [
+            (a.accuracy, b.accuracy),
+            (a.mse, b.mse),
+            (a.r_squared, b.r_squared),
+        ] {
+            assert_eq!(x.is_some(), y.is_some(), "{a:?} vs {b:?}");
+            if let (Some(x), Some(y)) = (x, y) {
+                assert!(near(x, y), "{a:?} vs {b:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn running_metrics_are_those_of_the_outputs_each_batch_trained_on() {
+        // One batch per epoch and no dropout: epoch k's batch sees the weights epoch k − 1 left,
+        // so its running metrics are the full pass after epoch k − 1.
+        let x =
+            Tensor::<f64>::from_vec((0..24).map(|i| (i as f64 * 0.37).sin()).collect(), &[8, 3])
+                .unwrap();
+        let regression = Objective::Regression {
+            mean: 2.0,
+            std: 3.0,
+        };
+        let y_reg =
+            Tensor::from_vec((0..8).map(|i| (i as f64 * 0.9).cos()).collect(), &[8, 1]).unwrap();
+        let y_cls = Tensor::from_vec(vec![0., 1., 2., 1., 0., 2., 2., 1.], &[8]).unwrap();
+        for (objective, y, outputs) in [
+            (regression, &y_reg, 1),
+            (Objective::Classes { classes: 3 }, &y_cls, 3),
+        ] {
+            let config = MlpConfig {
+                widths: vec![3, 5, outputs],
+                activation: Activation::Tanh,
+                ..MlpConfig::default()
+            };
+            let data = Examples::new(objective, &x, y);
+            let run = |train_metrics| {
+                let mut mlp = Mlp::new(&config, 2).unwrap();
+                let train = TrainConfig {
+                    epochs: 4,
+                    batch_size: 8,
+                    train_metrics,
+                    optimizer: OptimizerConfig::from_name(
+                        "sgd",
+                        &[("lr", HyperValue::Number(0.3))],
+                    )
+                    .unwrap(),
+                    ..TrainConfig::default()
+                };
+                let report = fit(&mut mlp, &data, None, &train, &mut |_| {}).unwrap();
+                (mlp, report)
+            };
+            let (running_mlp, running) = run(TrainMetrics::Running);
+            let (full_mlp, full) = run(TrainMetrics::Full);
+            assert_eq!(running_mlp, full_mlp, "the measuring changes no weight");
+            assert_eq!(
+                full.history[3].train,
+                evaluate(&full_mlp, objective, &x, y).unwrap()
+            );
+            let initial = evaluate(&Mlp::new(&config, 2).unwrap(), objective, &x, y).unwrap();
+            close(running.history[0].train, initial);
+            for k in 1..4 {
+                close(running.history[k].train, full.history[k - 1].train);
+                assert_eq!(running.history[k].train_metrics, TrainMetrics::Running);
+                assert_eq!(full.history[k].train_metrics, TrainMetrics::Full);
+            }
+        }
+    }
+
+    #[test]
+    fn running_metrics_weigh_each_batch_by_its_rows() {
+        // Rows 5 in batches of 2, 2 and 1: the loss is the mean over rows, not over batches.
+        let x =
+            Tensor::<f64>::from_vec((0..10).map(|i| i as f64 / 10.0).collect(), &[5, 2]).unwrap();
+        let y = Tensor::from_vec(vec![0., 1., 1., 0., 1.], &[5, 1]).unwrap();
+        let config = MlpConfig {
+            widths: vec![2, 3, 1],
+            ..MlpConfig::default()
+        };
+        let train = TrainConfig {
+            epochs: 1,
+            batch_size: 2,
+            optimizer: OptimizerConfig::from_name("sgd", &[("lr", HyperValue::Number(0.0))])
+                .unwrap(),
+            ..TrainConfig::default()
+        };
+        let mut mlp = Mlp::new(&config, 1).unwrap();
+        let data = Examples::new(Objective::Binary, &x, &y);
+        let report = fit(&mut mlp, &data, None, &train, &mut |_| {}).unwrap();
+        // With lr 0 every batch sees the initial weights: running = full, whatever the order.
+        close(
+            report.history[0].train,
+            evaluate(&mlp, Objective::Binary, &x, &y).unwrap(),
+        );
     }
 
     #[test]

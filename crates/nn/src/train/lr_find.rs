@@ -85,6 +85,7 @@ where
     let mut best = f64::INFINITY;
     let mut diverged = false;
     let mut pass = 0u64;
+    let mut tally = L::Tally::default(); // running metrics, unread here
     'passes: loop {
         let batches = Batches::shuffled(rows, config.batch_size, config.seed, pass)?;
         for indices in batches.iter() {
@@ -94,7 +95,7 @@ where
             }
             let lr = config.min_lr * ratio.powf(i as f64 / (config.steps - 1) as f64);
             optimizer.set_learning_rate(lr);
-            let (loss, grads) = model.gradients(train, indices, &mut rng)?;
+            let (loss, grads) = model.gradients(train, indices, &mut rng, &mut tally)?;
             if !loss.is_finite() {
                 diverged = true;
                 break 'passes;

@@ -7,7 +7,7 @@
 //! ```
 //! use nabla_nn::layers::{Mlp, MlpConfig};
 //! use nabla_nn::optim::{HyperValue, OptimizerConfig};
-//! use nabla_nn::train::{fit, Examples, Objective, TrainConfig};
+//! use nabla_nn::train::{evaluate, fit, Examples, Objective, TrainConfig};
 //! use nabla_tensor::{Activation, Tensor};
 //!
 //! // XOR, learned by a 2-8-1 tanh network.
@@ -23,17 +23,23 @@
 //! };
 //! let data = Examples::new(Objective::Binary, &x, &y);
 //! let report = fit(&mut mlp, &data, None, &train, &mut |_| {}).unwrap();
-//! assert_eq!(report.history.last().unwrap().train.accuracy, Some(1.0));
+//! assert_eq!(report.history.last().unwrap().train.accuracy, Some(1.0)); // its last epoch's batches
+//! assert_eq!(evaluate(&mlp, Objective::Binary, &x, &y).unwrap().accuracy, Some(1.0));
 //! ```
 
+pub mod checkpoint;
 mod fit;
 mod lr_find;
 mod metrics;
 mod objective;
-mod step;
+pub mod report;
+pub(crate) mod step;
 
-pub use fit::{fit, EpochReport, Event, FitReport, TrainConfig};
+pub use checkpoint::{Checkpoint, ModelState};
+pub use fit::{
+    fit, fit_resumable, EpochReport, Event, FitReport, OnCheckpoint, TrainConfig, TrainMetrics,
+};
 pub use lr_find::{lr_find, LrFind, LrFindConfig};
-pub use metrics::{evaluate, metrics_of, Metrics};
+pub use metrics::{evaluate, metrics_of, Metrics, Tally};
 pub use objective::Objective;
 pub use step::{train_step, EpochMetrics, Examples, Module, TrainStep};

@@ -11,7 +11,7 @@ use nabla_tensor::loss::Reduction;
 use nabla_tensor::{Float, Tape, Tensor, Var};
 use rand_chacha::ChaCha8Rng;
 
-use super::{evaluate, Metrics, Objective};
+use super::{evaluate, Metrics, ModelState, Objective, Tally};
 use crate::layers::Mlp;
 use crate::multitask::MultiTaskModel;
 use crate::optim::{clip_grad_norm, Optimizer};
@@ -90,13 +90,17 @@ pub trait TrainStep<T: Float, D: ?Sized>: Clone {
     /// The model's own state reported after every epoch (the task weights of a multi-task
     /// network; `()` for an MLP).
     type State: Clone + Debug + PartialEq;
+    /// Sums over an epoch's mini-batches from which [`TrainStep::running`] reads the running
+    /// metrics (a [`Tally`], or one per task).
+    type Tally: Clone + Debug + Default;
 
     /// The number of rows of `data` (the loop shuffles and batches them).
     fn rows(&self, data: &D) -> usize;
 
     /// One forward and backward pass in training mode on the rows `batch` of `data`: the loss
     /// that was minimised and the gradient of every slice of [`TrainStep::trainables_mut`],
-    /// in order. It may update state that is not trained by the optimizer (task weights).
+    /// in order. The batch's outputs are added to `tally`. It may update state that is not
+    /// trained by the optimizer (task weights).
     ///
     /// # Errors
     /// Shape errors when the data do not fit the model.
@@ -105,6 +109,7 @@ pub trait TrainStep<T: Float, D: ?Sized>: Clone {
         data: &D,
         batch: &[usize],
         rng: &mut ChaCha8Rng,
+        tally: &mut Self::Tally,
     ) -> Result<(f64, Vec<Tensor<T>>)>;
 
     /// Everything the optimizer updates, in a fixed order.
@@ -116,8 +121,49 @@ pub trait TrainStep<T: Float, D: ?Sized>: Clone {
     /// Shape errors when the data do not fit the model.
     fn evaluate(&self, data: &D) -> Result<Self::Metrics>;
 
+    /// The running metrics of an epoch whose batches of `data` were added to `tally`.
+    fn running(&self, data: &D, tally: &Self::Tally) -> Self::Metrics;
+
     /// The state reported with each epoch.
     fn state(&self) -> Self::State;
+
+    /// The model's state for a checkpoint: every trained number, and any other state its next
+    /// step reads.
+    fn save_state(&self) -> ModelState;
+
+    /// Continues from a state [`TrainStep::save_state`] gave for a model of the same shape and
+    /// settings.
+    ///
+    /// # Errors
+    /// [`crate::Error::Checkpoint`] when it does not fit; nothing changes then.
+    fn load_state(&mut self, state: &ModelState) -> Result<()>;
+}
+
+/// Every parameter of `module` by name, in f64 (exact for f32 and f64 weights).
+pub(crate) fn module_state<T: Float>(module: &impl Module<T>) -> Vec<(String, Vec<f64>)> {
+    module
+        .parameter_names()
+        .into_iter()
+        .zip(module.parameters())
+        .map(|(name, p)| (name, p.data().iter().map(|&v| Float::to_f64(v)).collect()))
+        .collect()
+}
+
+/// Sets every parameter of `module` from `state` (as [`module_state`] gave it), after checking
+/// that every one is there with the right length.
+pub(crate) fn load_module<T: Float>(module: &mut impl Module<T>, state: &ModelState) -> Result<()> {
+    let names = module.parameter_names();
+    let values = names
+        .iter()
+        .zip(module.parameters())
+        .map(|(name, p)| state.tensor(name, p.numel()))
+        .collect::<Result<Vec<_>>>()?;
+    for (p, v) in module.parameters_mut().into_iter().zip(values) {
+        for (d, &x) in p.data_mut().iter_mut().zip(v) {
+            *d = T::from_f64(x);
+        }
+    }
+    Ok(())
 }
 
 /// Inputs `[n, d]`, targets as [`Objective::targets`] makes them, and the objective: what an
@@ -142,6 +188,7 @@ impl<'a, T: Float> Examples<'a, T> {
 impl<T: Float> TrainStep<T, Examples<'_, T>> for Mlp<T> {
     type Metrics = Metrics;
     type State = ();
+    type Tally = Tally;
 
     fn rows(&self, data: &Examples<'_, T>) -> usize {
         data.x.shape()[0]
@@ -152,10 +199,11 @@ impl<T: Float> TrainStep<T, Examples<'_, T>> for Mlp<T> {
         data: &Examples<'_, T>,
         batch: &[usize],
         rng: &mut ChaCha8Rng,
+        tally: &mut Tally,
     ) -> Result<(f64, Vec<Tensor<T>>)> {
         let xb = data.x.index_select(0, batch)?;
         let yb = data.y.index_select(0, batch)?;
-        step_gradients(self, data.objective, xb, yb, rng)
+        step_gradients(self, data.objective, xb, yb, rng, Some(tally))
     }
 
     fn trainables_mut(&mut self) -> Vec<&mut [T]> {
@@ -169,7 +217,22 @@ impl<T: Float> TrainStep<T, Examples<'_, T>> for Mlp<T> {
         evaluate(self, data.objective, data.x, data.y)
     }
 
+    fn running(&self, data: &Examples<'_, T>, tally: &Tally) -> Metrics {
+        tally.metrics(data.objective, data.y)
+    }
+
     fn state(&self) {}
+
+    fn save_state(&self) -> ModelState {
+        ModelState {
+            tensors: module_state(self),
+            extra: serde_json::Value::Null,
+        }
+    }
+
+    fn load_state(&mut self, state: &ModelState) -> Result<()> {
+        load_module(self, state)
+    }
 }
 
 /// Clips `grads` to the global norm `clip_norm` (when given) and lets `optimizer` update
@@ -203,7 +266,7 @@ pub fn train_step<T: Float>(
     clip_norm: Option<f64>,
     rng: &mut ChaCha8Rng,
 ) -> Result<f64> {
-    let (loss, grads) = step_gradients(model, objective, xb, yb, rng)?;
+    let (loss, grads) = step_gradients(model, objective, xb, yb, rng, None)?;
     if !loss.is_finite() {
         return Ok(loss);
     }
@@ -216,20 +279,25 @@ pub fn train_step<T: Float>(
 }
 
 /// One forward and backward pass on a fresh tape: the batch loss and the gradient of every
-/// parameter, in [`Mlp::parameters`] order. The tape is dropped before returning, so the
-/// optimizer can update the weights in place without copying them.
+/// parameter, in [`Mlp::parameters`] order, the batch added to `tally` when given. The tape is
+/// dropped before returning, so the optimizer can update the weights in place without copying
+/// them.
 fn step_gradients<T: Float>(
     model: &Mlp<T>,
     objective: Objective,
     xb: Tensor<T>,
     yb: Tensor<T>,
     rng: &mut ChaCha8Rng,
+    tally: Option<&mut Tally>,
 ) -> Result<(f64, Vec<Tensor<T>>)> {
     let tape = Tape::new();
     let params = Module::bind(model, &tape);
     let out = model.forward_t(&params, tape.constant(xb), true, rng)?;
-    let loss = out.loss(tape.constant(yb), objective.loss(), Reduction::Mean)?;
+    let loss = out.loss(tape.constant(yb.clone()), objective.loss(), Reduction::Mean)?;
     let value = loss.value().item()?.to_f64();
+    if let Some(tally) = tally {
+        tally.add(objective, &out.value(), &yb, value)?;
+    }
     let mut grads = tape.backward(loss)?;
     let tensors = params
         .iter()

@@ -18,10 +18,11 @@ pub mod setup;
 use nabla_nn::data::{Batches, Dataset};
 use nabla_nn::layers::Mlp;
 use nabla_nn::optim::{HyperValue, Optimizer, OptimizerConfig};
-use nabla_nn::train::{evaluate, Examples, Metrics, Objective, TrainStep};
+use nabla_nn::train::report::metrics_json;
+use nabla_nn::train::{evaluate, Examples, Objective, Tally, TrainStep};
 use nabla_tensor::Tensor;
 use rand_chacha::ChaCha8Rng;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 use crate::options::Options;
 use setup::Setup;
@@ -77,19 +78,6 @@ fn part(d: &Dataset, objective: Objective, two_d: bool) -> Result<Part, String> 
         Vec::new()
     };
     Ok(Part { x, y, rows })
-}
-
-/// Metrics as the CLI's JSON writes them: `loss`, and `accuracy` or `mse` and `r_squared`.
-pub fn metrics_json(m: &Metrics) -> Value {
-    let mut obj = Map::new();
-    obj.insert("loss".into(), json!(m.loss));
-    if let Some(a) = m.accuracy {
-        obj.insert("accuracy".into(), json!(a));
-    } else {
-        obj.insert("mse".into(), json!(m.mse));
-        obj.insert("r_squared".into(), json!(m.r_squared));
-    }
-    Value::Object(obj)
 }
 
 impl Session {
@@ -161,7 +149,7 @@ impl Session {
         let data = Examples::new(self.objective, &self.train.x, &self.train.y);
         let (loss, grads) = self
             .mlp
-            .gradients(&data, indices, &mut self.rng)
+            .gradients(&data, indices, &mut self.rng, &mut Tally::default())
             .map_err(|e| e.to_string())?;
         if !loss.is_finite() {
             return Err(format!(

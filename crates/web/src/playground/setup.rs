@@ -1,10 +1,11 @@
 //! What a training run is set up from, read once from the options for both
 //! [`Session`](super::Session) and `nabla.train`: the data (a 2-D set of [`super::points`], or an
-//! embedded set with its target picked, rows without a target dropped, features standardised
-//! with the training part's statistics, as `nabla train` prepares them), the seeded split, the
-//! network and the optimizer.
+//! embedded set), prepared by `nabla train`'s own call ([`Prepared::new`]: target picked, rows
+//! without a target dropped, seeded split, features standardised with the training part's
+//! statistics except for the 2-D sets), the network and the optimizer.
 
-use nabla_nn::data::{CsvOptions, Dataset, SplitConfig, Standardizer};
+use nabla_nn::data::prepare::{Preparation, Prepared};
+use nabla_nn::data::{CsvOptions, Dataset};
 use nabla_nn::init::Init;
 use nabla_nn::layers::MlpConfig;
 use nabla_nn::optim::{HyperValue, OptimizerConfig};
@@ -59,25 +60,15 @@ impl Setup {
             .string("data")?
             .unwrap_or_else(|| default_data.to_string());
         let (dataset, two_d) = dataset(o, &name, seed)?;
-        let target = dataset.targets()[0].name().to_string();
-        let split = SplitConfig {
+        let preparation = Preparation {
+            target: o.string("target")?,
             test_fraction: o.number("testFraction")?.unwrap_or(0.25),
             validation_fraction: o.number("validationFraction")?.unwrap_or(0.0),
             seed,
-            stratify_by: None,
+            standardize: !two_d,
         };
-        let (_, mut parts) = dataset
-            .split(&split)
-            .map_err(|e| format!("--test-fraction/--validation-fraction: {e}"))?;
-        if !two_d {
-            let s = Standardizer::fit(&parts.train).map_err(|e| e.to_string())?;
-            s.transform(&mut parts.train).map_err(|e| e.to_string())?;
-            s.transform(&mut parts.test).map_err(|e| e.to_string())?;
-            if let Some(v) = parts.validation.as_mut() {
-                s.transform(v).map_err(|e| e.to_string())?;
-            }
-        }
-        let objective = Objective::fit(&parts.train.targets()[0]);
+        let prepared = Prepared::new(dataset, &preparation).map_err(|e| e.to_string())?;
+        let (target, objective, parts) = (prepared.target, prepared.objective, prepared.split);
         let hidden = o
             .numbers("hidden")?
             .unwrap_or_else(|| vec![64.0])
@@ -132,11 +123,10 @@ impl Setup {
     }
 }
 
-/// The data set `name`: a 2-D set, or an embedded one with its target picked.
+/// The data set `name`: a 2-D set, or an embedded one.
 fn dataset(o: &Options, name: &str, seed: u64) -> Result<(Dataset, bool), String> {
     let n = o.count("points")?.unwrap_or(500);
     let noise = o.number("noise")?.unwrap_or(0.0);
-    let target = o.string("target")?;
     if points::NAMES.contains(&name) {
         if !(2..=MAX_POINTS).contains(&n) {
             return Err(format!("--points: {n} is not in 2..={MAX_POINTS}"));
@@ -151,27 +141,7 @@ fn dataset(o: &Options, name: &str, seed: u64) -> Result<(Dataset, bool), String
     }
     let d =
         Dataset::load(name, &CsvOptions::default()).map_err(|e| format!("--data {name}: {e}"))?;
-    let names: Vec<String> = d.targets().iter().map(|t| t.name().to_string()).collect();
-    let pick = match target {
-        Some(t) if names.contains(&t) => t,
-        Some(t) => {
-            return Err(format!(
-                "--target: {name} has no target column '{t}' (targets: {})",
-                names.join(", ")
-            ))
-        }
-        None => names
-            .first()
-            .cloned()
-            .ok_or(format!("--target: {name} has no target column"))?,
-    };
-    let d = d
-        .select_targets(&[pick])
-        .map_err(|e| format!("--target: {e}"))?;
-    let keep: Vec<usize> = (0..d.n_samples())
-        .filter(|&i| !d.targets()[0].is_missing(i))
-        .collect();
-    Ok((d.subset(&keep).map_err(|e| e.to_string())?, false))
+    Ok((d, false))
 }
 
 /// The optimizer from `optimizer`, `lr` and `weightDecay`.
@@ -195,15 +165,10 @@ fn optimizer(o: &Options) -> Result<OptimizerConfig, String> {
     Ok(config)
 }
 
-/// Features `[n, d]` and targets of one part as tensors.
+/// Features `[n, d]` and targets of one part as f32 tensors.
 ///
 /// # Errors
 /// A missing target value.
 pub fn tensors(d: &Dataset, objective: Objective) -> Result<(Tensor<f32>, Tensor<f32>), String> {
-    let x = Tensor::from_f64s(d.features(), &[d.n_samples(), d.n_features()])
-        .map_err(|e| e.to_string())?;
-    let y = objective
-        .targets(&d.targets()[0])
-        .map_err(|e| e.to_string())?;
-    Ok((x, y))
+    nabla_nn::data::prepare::tensors(d, objective).map_err(|e| e.to_string())
 }

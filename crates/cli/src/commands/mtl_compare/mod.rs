@@ -35,7 +35,7 @@ use nabla_tensor::{Activation, Float};
 use super::train::multitask::{
     load_tasks, parse_balance, parse_widths, split_tasks, train_network, TaskData,
 };
-use super::train::Dtype;
+use crate::dtype::Dtype;
 use crate::output::CommonArgs;
 
 /// `nabla mtl-compare` flags.
@@ -210,9 +210,7 @@ fn compare<T: Float>(args: &MtlCompareArgs) -> anyhow::Result<Comparison> {
             batch_size: args.batch,
             seed,
             optimizer,
-            clip_norm: None,
-            schedule: None,
-            patience: None,
+            ..TrainConfig::default()
         },
         balance,
         weights: Vec::new(),

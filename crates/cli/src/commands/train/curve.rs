@@ -1,12 +1,15 @@
 //! `nabla train --plot`: the loss curve (left) and the accuracy or R² curve (right) per epoch,
-//! for the training part and, when there is one, the validation part.
+//! for the training part (running metrics unless `--train-metrics full`) and, when there is one,
+//! the validation part.
 
 use std::path::Path;
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{Outcome, Prepared};
+use nabla_nn::data::prepare::Prepared;
+
+use super::Outcome;
 use crate::plot::{self, epoch_panel, DrawResult, Figure, Series};
 
 struct Curves<'a> {
@@ -30,8 +33,12 @@ impl Curves<'_> {
                     .map(|v| (e.epoch as f64, v))
             })
             .collect();
+        let measured = h.first().map_or("", |e| match e.train_metrics {
+            nabla_nn::train::TrainMetrics::Running => " (running)",
+            nabla_nn::train::TrainMetrics::Full => "",
+        });
         [
-            ("train".to_string(), train),
+            (format!("train{measured}"), train),
             ("validation".to_string(), validation),
         ]
     }
@@ -71,7 +78,7 @@ pub fn save(path: &Path, prepared: &Prepared, outcome: &Outcome) -> anyhow::Resu
     let title = format!(
         "{} → {}: MLP {}",
         prepared.name,
-        prepared.target_name,
+        prepared.target,
         outcome
             .widths
             .iter()

@@ -24,29 +24,22 @@ pub mod report;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
-use clap::{Args, ValueEnum};
-use nabla_nn::data::{
-    CsvOptions, Dataset, SplitConfig, SplitData, Standardizer, Target, TargetSpec,
-};
+use clap::builder::TypedValueParser;
+use clap::Args;
+use nabla_nn::data::prepare::{tensors, Preparation, Prepared};
+use nabla_nn::data::{CsvOptions, Dataset, TargetSpec};
 use nabla_nn::init::Init;
 use nabla_nn::layers::{Mlp, MlpConfig};
 use nabla_nn::model_file::{McDropout, Model, Network, TargetInfo};
 use nabla_nn::optim::{HyperValue, LrSchedule, OptimizerConfig};
-use nabla_nn::train::{evaluate, fit, Event, Examples, FitReport, Metrics, Objective, TrainConfig};
-use nabla_tensor::{Activation, Float, Tensor};
+use nabla_nn::train::{
+    evaluate, fit, Event, Examples, FitReport, Metrics, TrainConfig, TrainMetrics,
+};
+use nabla_tensor::{Activation, Float};
 use serde::Serialize;
 
+use crate::dtype::Dtype;
 use crate::output::CommonArgs;
-
-/// The element type training runs in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Dtype {
-    /// 32-bit floats: fast.
-    F32,
-    /// 64-bit floats: for exact comparisons.
-    F64,
-}
 
 /// `nabla train` flags. Serialised, they are the run's resolved `config` (keys: the long flag
 /// names).
@@ -119,6 +112,11 @@ pub struct TrainArgs {
     /// Clip gradients to this global norm.
     #[arg(long)]
     pub clip_norm: Option<f64>,
+    /// How each epoch's training metrics in the history and log are measured: running (from
+    /// the epoch's training-mode batches, no extra pass) or full (an evaluation-mode pass over
+    /// the training rows after every epoch). The final train metrics are always a full pass.
+    #[arg(long, default_value = "running", value_parser = train_metrics_parser())]
+    pub train_metrics: TrainMetrics,
     /// The weight initialiser (default, xavier_uniform, xavier_normal, kaiming_uniform,
     /// kaiming_normal).
     #[arg(long, default_value = "default")]
@@ -150,20 +148,6 @@ pub struct TrainArgs {
     #[command(flatten)]
     #[serde(skip)]
     pub common: CommonArgs,
-}
-
-/// Everything prepared before training: the split data, standardised, and the objective.
-pub struct Prepared {
-    /// The data set's name.
-    pub name: String,
-    /// The split, features standardised.
-    pub split: SplitData,
-    /// The feature scaling fitted on the training part (saved with a model).
-    pub standardizer: Standardizer,
-    /// The target trained on.
-    pub target_name: String,
-    /// What the network predicts.
-    pub objective: Objective,
 }
 
 /// The outcome of a run, in f64 whatever the training dtype.
@@ -276,6 +260,7 @@ pub fn single_task_setup(args: &TrainArgs) -> anyhow::Result<Setup> {
         clip_norm: args.clip_norm,
         schedule,
         patience: args.patience,
+        train_metrics: args.train_metrics,
     };
     let mut widths = vec![prepared.split.train.n_features()];
     widths.extend(&hidden);
@@ -291,6 +276,12 @@ pub fn single_task_setup(args: &TrainArgs) -> anyhow::Result<Setup> {
         mlp,
         train: config,
     })
+}
+
+/// `--train-metrics running|full`.
+fn train_metrics_parser() -> impl TypedValueParser<Value = TrainMetrics> {
+    clap::builder::PossibleValuesParser::new(TrainMetrics::NAMES)
+        .map(|name| TrainMetrics::parse(&name).unwrap_or_default())
 }
 
 /// Checks `--mc-samples` before training, so a bad flag costs no training time.
@@ -371,7 +362,7 @@ fn optimizer_config(args: &TrainArgs) -> anyhow::Result<OptimizerConfig> {
     Ok(config)
 }
 
-/// Loads, splits and standardises the data named by `--data`.
+/// Loads the data named by `--data` and prepares it (`nabla_nn::data::prepare`).
 fn prepare(args: &TrainArgs) -> anyhow::Result<Prepared> {
     let is_file = std::path::Path::new(&args.data).exists();
     let mut options = CsvOptions::default();
@@ -384,77 +375,21 @@ fn prepare(args: &TrainArgs) -> anyhow::Result<Prepared> {
     }
     let dataset = Dataset::load(&args.data, &options)
         .map_err(|e| anyhow::anyhow!("--data {}: {e}", args.data))?;
-    let target = pick_target(&dataset, args.target.as_deref())?;
-    let dataset = dataset
-        .select_targets(std::slice::from_ref(&target))
-        .map_err(|e| anyhow::anyhow!("--target: {e}"))?;
-    if dataset.targets()[0].missing_count() > 0 && !args.common.quiet {
-        eprintln!(
-            "warning: {} rows have no '{target}' value and are left out",
-            dataset.targets()[0].missing_count()
-        );
-    }
-    let dataset = drop_missing_targets(dataset)?;
-    let split_config = SplitConfig {
+    let preparation = Preparation {
+        target: args.target.clone(),
         test_fraction: args.test_fraction,
         validation_fraction: args.validation_fraction,
         seed: args.seed,
-        stratify_by: None,
+        standardize: true,
     };
-    let (_, mut split) = dataset
-        .split(&split_config)
-        .map_err(|e| anyhow::anyhow!("--test-fraction/--validation-fraction: {e}"))?;
-    let standardizer = Standardizer::fit(&split.train)?;
-    standardizer.transform(&mut split.train)?;
-    standardizer.transform(&mut split.test)?;
-    if let Some(v) = split.validation.as_mut() {
-        standardizer.transform(v)?;
+    let prepared = Prepared::new(dataset, &preparation).map_err(|e| anyhow::anyhow!("{e}"))?;
+    if prepared.dropped > 0 && !args.common.quiet {
+        eprintln!(
+            "warning: {} rows have no '{}' value and are left out",
+            prepared.dropped, prepared.target
+        );
     }
-    let objective = Objective::fit(&split.train.targets()[0]);
-    Ok(Prepared {
-        name: dataset.name().to_string(),
-        split,
-        standardizer,
-        target_name: target,
-        objective,
-    })
-}
-
-fn pick_target(dataset: &Dataset, wanted: Option<&str>) -> anyhow::Result<String> {
-    let names: Vec<&str> = dataset.targets().iter().map(Target::name).collect();
-    match wanted {
-        Some(name) if names.contains(&name) => Ok(name.to_string()),
-        Some(name) => bail!(
-            "--target: {} has no target column '{name}' (targets: {})",
-            dataset.name(),
-            names.join(", ")
-        ),
-        None => names
-            .first()
-            .map(|n| n.to_string())
-            .with_context(|| format!("--target: {} has no target column", dataset.name())),
-    }
-}
-
-fn drop_missing_targets(dataset: Dataset) -> anyhow::Result<Dataset> {
-    let target = &dataset.targets()[0];
-    if target.missing_count() == 0 {
-        return Ok(dataset);
-    }
-    let keep: Vec<usize> = (0..dataset.n_samples())
-        .filter(|&i| !target.is_missing(i))
-        .collect();
-    Ok(dataset.subset(&keep)?)
-}
-
-/// Features `[n, d]` and targets of one part as tensors.
-pub fn tensors<T: Float>(
-    part: &Dataset,
-    objective: Objective,
-) -> anyhow::Result<(Tensor<T>, Tensor<T>)> {
-    let x = Tensor::from_f64s(part.features(), &[part.n_samples(), part.n_features()])?;
-    let y = objective.targets(&part.targets()[0])?;
-    Ok((x, y))
+    Ok(prepared)
 }
 
 fn train_typed<T: Float>(
@@ -485,7 +420,7 @@ fn train_typed<T: Float>(
         config,
         &mut |event| {
             if let (Event::Epoch(epoch), Some(log)) = (event, log.as_deref_mut()) {
-                log.record(&report::history_entry(epoch));
+                log.record(&nabla_nn::train::report::history_entry(epoch));
             }
             bar.update(event);
         },
@@ -500,11 +435,11 @@ fn train_typed<T: Float>(
         .transpose()?;
     let target = &prepared.split.train.targets()[0];
     let target = TargetInfo::new(
-        prepared.target_name.clone(),
+        prepared.target.clone(),
         objective,
         target.class_names().to_vec(),
     )
-    .map_err(|e| anyhow::anyhow!("--target {}: {e}", prepared.target_name))?;
+    .map_err(|e| anyhow::anyhow!("--target {}: {e}", prepared.target))?;
     let model = Model::new(
         Network::from_mlp(&mlp),
         prepared.standardizer.clone(),

@@ -19,16 +19,19 @@ use std::fmt::Write as _;
 
 use anyhow::{bail, Context};
 use clap::Args;
-use nabla_nn::data::{CsvOptions, Dataset, SplitConfig, SplitData, Standardizer, TargetSpec};
+use nabla_nn::data::prepare::{split_standardized, Preparation};
+use nabla_nn::data::{CsvOptions, Dataset, SplitData, TargetSpec};
 use nabla_nn::multitask::{
     fit_multitask, Balance, MultiTaskConfig, MultiTaskData, MultiTaskEpoch, MultiTaskFitReport,
     MultiTaskModel, MultiTaskTrainConfig, Task,
 };
+use nabla_nn::train::report::multitask_history_entry;
 use nabla_nn::train::{Event, Metrics, Objective, TrainConfig};
 use nabla_tensor::{Activation, Float};
 use serde_json::{json, Map, Value};
 
-use super::{optimizer_config, progress, Dtype, TrainArgs};
+use super::{optimizer_config, progress, TrainArgs};
+use crate::dtype::Dtype;
 use crate::output::{self, Format};
 use crate::report::metrics_json;
 
@@ -136,21 +139,14 @@ pub fn split_tasks(
     validation_fraction: f64,
     seed: u64,
 ) -> anyhow::Result<TaskData> {
-    let config = SplitConfig {
+    let preparation = Preparation {
         test_fraction,
         validation_fraction,
         seed,
-        stratify_by: None,
+        ..Preparation::default()
     };
-    let (_, mut split) = dataset
-        .split(&config)
-        .map_err(|e| anyhow::anyhow!("--test-fraction/--validation-fraction: {e}"))?;
-    let standardizer = Standardizer::fit(&split.train)?;
-    standardizer.transform(&mut split.train)?;
-    standardizer.transform(&mut split.test)?;
-    if let Some(v) = split.validation.as_mut() {
-        standardizer.transform(v)?;
-    }
+    let (split, _) =
+        split_standardized(dataset, &preparation).map_err(|e| anyhow::anyhow!("{e}"))?;
     let tasks = split
         .train
         .targets()
@@ -344,6 +340,7 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<()> {
             clip_norm: args.clip_norm,
             schedule,
             patience: args.patience,
+            train_metrics: args.train_metrics,
         },
         balance,
         weights,
@@ -386,37 +383,10 @@ fn total_loss(metrics: &[Option<Metrics>]) -> f64 {
     metrics.iter().flatten().map(|m| m.loss).sum()
 }
 
-fn per_task(tasks: &[Task], metrics: &[Option<Metrics>]) -> Value {
-    let map: Map<String, Value> = tasks
-        .iter()
-        .zip(metrics)
-        .map(|(t, m)| (t.name.clone(), m.as_ref().map_or(Value::Null, metrics_json)))
-        .collect();
-    Value::Object(map)
-}
-
-fn named(tasks: &[Task], values: &[f64]) -> Value {
-    let map: Map<String, Value> = tasks
-        .iter()
-        .zip(values)
-        .map(|(t, v)| (t.name.clone(), json!(v)))
-        .collect();
-    Value::Object(map)
-}
-
-/// One epoch of the JSON `history` (and one `--log` record): the mean balanced loss of its
-/// mini-batches, the task weights, each task's metrics after it, the rate it used, its seconds.
+/// One epoch of the JSON `history` (and one `--log` record).
 fn history_entry(tasks: &[Task], e: &MultiTaskEpoch) -> Value {
-    json!({
-        "epoch": e.epoch,
-        "loss": e.loss,
-        "weights": named(tasks, &e.state.weights),
-        "log_variances": e.state.log_variances.as_ref().map(|s| named(tasks, s)),
-        "train": per_task(tasks, &e.train),
-        "validation": e.validation.as_ref().map(|v| per_task(tasks, v)),
-        "lr": e.lr,
-        "seconds": e.seconds,
-    })
+    let names: Vec<String> = tasks.iter().map(|t| t.name.clone()).collect();
+    multitask_history_entry(&names, e)
 }
 
 fn balance_json(config: &MultiTaskTrainConfig) -> Value {
@@ -487,7 +457,7 @@ fn to_json(
         "balance": balance_json(config),
         "parameters": outcome.parameters.0,
         "shared_parameters": outcome.parameters.1,
-        "dtype": match args.dtype { Dtype::F32 => "float32", Dtype::F64 => "float64" },
+        "dtype": args.dtype.torch_name(),
         "optimizer": { "name": config.train.optimizer.name(), "hyperparameters": hyper },
         "batch": config.train.batch_size,
         "seed": config.train.seed,

@@ -2,25 +2,14 @@
 
 use std::fmt::Write as _;
 
-use nabla_nn::train::{EpochReport, Objective, TrainConfig};
+use nabla_nn::data::prepare::Prepared;
+use nabla_nn::train::report::history_entry;
+use nabla_nn::train::{Objective, TrainConfig, TrainMetrics};
 use serde_json::{json, Map, Value};
 
-use super::{Outcome, Prepared, TrainArgs};
+use super::{Outcome, TrainArgs};
 use crate::output::{self, Format};
 use crate::report::{metric_line, metrics_json};
-
-/// One epoch of the JSON `history` (and one `--log` record): the mean training loss of its
-/// mini-batches, the metrics after it, the rate it used and its seconds.
-pub fn history_entry(e: &EpochReport) -> Value {
-    json!({
-        "epoch": e.epoch,
-        "loss": e.loss,
-        "train": metrics_json(&e.train),
-        "validation": e.validation.as_ref().map(metrics_json),
-        "lr": e.lr,
-        "seconds": e.seconds,
-    })
-}
 
 fn task_kind(objective: Objective) -> &'static str {
     match objective {
@@ -66,9 +55,9 @@ fn to_json(
     let history: Vec<Value> = outcome.fit.history.iter().map(history_entry).collect();
     json!({
         "dataset": prepared.name,
-        "target": prepared.target_name,
+        "target": prepared.target,
         "task": task_kind(prepared.objective),
-        "dtype": match args.dtype { super::Dtype::F32 => "float32", super::Dtype::F64 => "float64" },
+        "dtype": args.dtype.torch_name(),
         "widths": outcome.widths,
         "parameters": outcome.parameters,
         "activation": args.activation,
@@ -120,7 +109,7 @@ fn to_text(
         s,
         "{} → {} ({}), MLP {} {} ({} parameters), {} lr {}, batch {}, seed {}",
         prepared.name,
-        prepared.target_name,
+        prepared.target,
         task_kind(prepared.objective),
         widths.join("-"),
         args.activation,
@@ -141,7 +130,11 @@ fn to_text(
             .as_ref()
             .map_or(String::new(), |v| format!(", {} validation", v.n_samples())),
     );
-    let _ = writeln!(s, "\n{:>6}  train (evaluation mode)", "epoch");
+    let measured = match config.train_metrics {
+        TrainMetrics::Running => "running, over the epoch's batches",
+        TrainMetrics::Full => "evaluation mode",
+    };
+    let _ = writeln!(s, "\n{:>6}  train ({measured})", "epoch");
     let shown = outcome.fit.history.len();
     for e in &outcome.fit.history {
         if shown > 12 && e.epoch % (shown / 10).max(1) != 0 && e.epoch != shown && e.epoch != 1 {
