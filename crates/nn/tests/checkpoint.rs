@@ -23,6 +23,9 @@ fn timeless<M: Clone, S: Clone>(history: &[EpochReport<M, S>]) -> Vec<EpochRepor
         .collect()
 }
 
+/// A run's report and its last checkpoint.
+type Outcome<M, S> = (FitReport<M, S>, Option<Checkpoint<M, S>>);
+
 /// Trains `model` for `config.epochs` from `from`, returning the report and the last
 /// checkpoint written (none when no epoch was left to run), after a round trip through the
 /// file's bytes.
@@ -32,10 +35,7 @@ fn run<T, D, L>(
     validation: Option<&D>,
     config: &TrainConfig,
     from: Option<Checkpoint<L::Metrics, L::State>>,
-) -> (
-    FitReport<L::Metrics, L::State>,
-    Option<Checkpoint<L::Metrics, L::State>>,
-)
+) -> Outcome<L::Metrics, L::State>
 where
     T: Float,
     D: ?Sized,
