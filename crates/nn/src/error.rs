@@ -30,7 +30,7 @@ pub enum Error {
         reason: &'static str,
     },
     /// A checkpoint file that cannot be read, written or resumed from.
-    #[error("checkpoint {reason}")]
+    #[error("{reason}")]
     Checkpoint {
         /// What is wrong (the file's path first where there is one).
         reason: String,

@@ -226,5 +226,5 @@ fn a_checkpoint_that_does_not_fit_is_refused() {
         fit_resumable(&mut same, &data, None, &config(2), at3, &mut |_| {}, None).unwrap_err();
     assert!(err.to_string().contains("has run 3 epochs"), "{err}");
     let err = Checkpoint::<nabla_nn::train::Metrics, ()>::from_bytes(b"not a file").unwrap_err();
-    assert!(err.to_string().starts_with("checkpoint "), "{err}");
+    assert!(err.to_string().contains("not a safetensors file"), "{err}");
 }

@@ -54,6 +54,8 @@ pub fn run(args: &LrFindArgs) -> anyhow::Result<()> {
         ("--patience", t.patience.is_some()),
         ("--mc-samples", t.mc_samples.is_some()),
         ("--config", t.config.is_some()),
+        ("--checkpoint", t.checkpoint.is_some()),
+        ("--resume", t.resume.is_some()),
     ] {
         if given {
             bail!("{flag}: does not apply to lr-find, which probes single-task networks and keeps none");

@@ -4,6 +4,7 @@
 mod activation;
 mod backprop;
 mod bench;
+mod checkpoint;
 mod claims;
 mod csv;
 mod lr_find;

@@ -223,7 +223,7 @@ where
         if done > config.epochs {
             return Err(Error::Checkpoint {
                 reason: format!(
-                    "has run {done} epochs, more than the {} asked for",
+                    "the checkpoint has run {done} epochs, more than the {} asked for",
                     config.epochs
                 ),
             });
@@ -240,7 +240,7 @@ where
             (None, None) => None,
             _ => {
                 return Err(Error::Checkpoint {
-                    reason: "and this run differ in having a schedule".to_string(),
+                    reason: "the checkpoint and this run differ in having a schedule".to_string(),
                 })
             }
         };

@@ -47,20 +47,41 @@ pub fn expand(args: Vec<OsString>) -> anyhow::Result<Vec<OsString>> {
     let Some(("train", given)) = matches.subcommand() else {
         return Ok(args);
     };
-    let Some(path) = given.get_one::<std::path::PathBuf>("config") else {
-        return Ok(args);
-    };
     let train = command
         .find_subcommand("train")
         .context("nabla has a train command")?;
-    let flags = file_flags(path, train, given)?;
-    let Some(at) = args.iter().position(|a| a == "train") else {
+    let args = match given.get_one::<std::path::PathBuf>("config") {
+        Some(path) => {
+            let flags = file_flags(path, train, given)?;
+            insert_after_train(args, flags)
+        }
+        None => args,
+    };
+    // `--resume`: the checkpoint's settings fill in what the command line and the file leave out.
+    let Ok(matches) = command.clone().try_get_matches_from(&args) else {
         return Ok(args);
+    };
+    let Some(("train", given)) = matches.subcommand() else {
+        return Ok(args);
+    };
+    match given.get_one::<std::path::PathBuf>("resume") {
+        Some(path) => {
+            let flags = super::resume::flags(path, train, given)?;
+            Ok(insert_after_train(args, flags))
+        }
+        None => Ok(args),
+    }
+}
+
+/// `args` with `flags` inserted right after `train`.
+fn insert_after_train(args: Vec<OsString>, flags: Vec<OsString>) -> Vec<OsString> {
+    let Some(at) = args.iter().position(|a| a == "train") else {
+        return args;
     };
     let mut expanded = args[..=at].to_vec();
     expanded.extend(flags);
     expanded.extend_from_slice(&args[at + 1..]);
-    Ok(expanded)
+    expanded
 }
 
 /// The flags the TOML file at `path` stands for, less those the command line gives.

@@ -20,6 +20,7 @@ mod log;
 pub mod multitask;
 mod progress;
 pub mod report;
+pub mod resume;
 
 use std::path::{Path, PathBuf};
 
@@ -33,7 +34,8 @@ use nabla_nn::layers::{Mlp, MlpConfig};
 use nabla_nn::model_file::{McDropout, Model, Network, TargetInfo};
 use nabla_nn::optim::{HyperValue, LrSchedule, OptimizerConfig};
 use nabla_nn::train::{
-    evaluate, fit, Event, Examples, FitReport, Metrics, TrainConfig, TrainMetrics,
+    evaluate, fit_resumable, Checkpoint, Event, Examples, FitReport, Metrics, TrainConfig,
+    TrainMetrics,
 };
 use nabla_tensor::{Activation, Float};
 use serde::Serialize;
@@ -134,6 +136,17 @@ pub struct TrainArgs {
     /// Worker threads for matrix products (default: all cores).
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
+    /// After every epoch, write everything --resume needs to this file (safetensors, written
+    /// atomically): weights, optimizer and schedule state, the dropout stream's position,
+    /// early stopping's best epoch, the history and the run's settings. May name the --resume
+    /// file.
+    #[arg(long, value_name = "FILE")]
+    pub checkpoint: Option<PathBuf>,
+    /// Continue the run a --checkpoint file holds: its settings fill in every flag not given,
+    /// a given flag that changes the numbers must agree with it, --epochs may be raised. The
+    /// run ends exactly as an uninterrupted one (the same --save file); --log is appended to.
+    #[arg(long, value_name = "FILE")]
+    pub resume: Option<PathBuf>,
     /// Save the trained model to this file (safetensors with PyTorch's state_dict names and
     /// nabla's metadata; written atomically once training has succeeded).
     #[arg(long, value_name = "MODEL")]
@@ -176,9 +189,12 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<()> {
     crate::paths::RunPaths::new()
         .input("--data", data_file.exists().then_some(data_file))
         .input("--config", args.config.as_deref())
+        .input("--resume", args.resume.as_deref())
         .output("--save", args.save.as_deref())
         .output("--log", args.log.as_deref())
         .output("--plot", args.plot.as_deref())
+        .output("--checkpoint", args.checkpoint.as_deref())
+        .may_replace("--checkpoint", "--resume")
         .check()?;
     crate::limits::use_threads("--threads", args.threads)?;
     if !args.multitask.tasks.is_empty() {
@@ -200,7 +216,7 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<()> {
     let mut log = args
         .log
         .as_deref()
-        .map(|p| log::RunLog::open(p, false))
+        .map(|p| log::RunLog::open(p, args.resume.is_some()))
         .transpose()?;
     let outcome = match args.dtype {
         Dtype::F32 => train_typed::<f32>(args, &prepared, &mlp_config, &config, log.as_mut()),
@@ -409,24 +425,32 @@ fn train_typed<T: Float>(
         .map(|v| tensors::<T>(v, objective))
         .transpose()?;
     let mut mlp = Mlp::<T>::new(mlp_config, args.seed)?;
+    let from = resume::load(args)?;
+    let mut writer = resume::Writer::new(args);
     let mut bar = progress::Progress::new(args.epochs, args.common.quiet);
     let validation_examples = validation
         .as_ref()
         .map(|(vx, vy)| Examples::new(objective, vx, vy));
-    let fit_report = fit(
+    let mut write = |c: &Checkpoint<Metrics, ()>| match writer.as_mut() {
+        Some(w) => w.write(c),
+        None => Ok(()),
+    };
+    let fit_report = fit_resumable(
         &mut mlp,
         &Examples::new(objective, &x, &y),
         validation_examples.as_ref(),
         config,
+        from,
         &mut |event| {
             if let (Event::Epoch(epoch), Some(log)) = (event, log.as_deref_mut()) {
                 log.record(&nabla_nn::train::report::history_entry(epoch));
             }
             bar.update(event);
         },
+        args.checkpoint.is_some().then_some(&mut write),
     );
     bar.finish();
-    let fit_report = fit_report?;
+    let fit_report = fit_report.map_err(|e| resume::Writer::explain(writer.as_ref(), e.into()))?;
     let test = evaluate(&mlp, objective, &tx, &ty)?;
     let train = evaluate(&mlp, objective, &x, &y)?;
     let validation = validation

@@ -22,15 +22,15 @@ use clap::Args;
 use nabla_nn::data::prepare::{split_standardized, Preparation};
 use nabla_nn::data::{CsvOptions, Dataset, SplitData, TargetSpec};
 use nabla_nn::multitask::{
-    fit_multitask, Balance, MultiTaskConfig, MultiTaskData, MultiTaskEpoch, MultiTaskFitReport,
-    MultiTaskModel, MultiTaskTrainConfig, Task,
+    Balance, BalanceState, MultiTaskConfig, MultiTaskData, MultiTaskEpoch, MultiTaskFitReport,
+    MultiTaskLearner, MultiTaskModel, MultiTaskTrainConfig, Task,
 };
 use nabla_nn::train::report::multitask_history_entry;
-use nabla_nn::train::{Event, Metrics, Objective, TrainConfig};
+use nabla_nn::train::{fit_resumable, Checkpoint, Event, Metrics, Objective, TrainConfig};
 use nabla_tensor::{Activation, Float};
 use serde_json::{json, Map, Value};
 
-use super::{optimizer_config, progress, TrainArgs};
+use super::{optimizer_config, progress, resume, TrainArgs};
 use crate::dtype::Dtype;
 use crate::output::{self, Format};
 use crate::report::metrics_json;
@@ -233,18 +233,20 @@ pub fn train_network<T: Float>(
     config: &MultiTaskTrainConfig,
     quiet: bool,
 ) -> anyhow::Result<MultiOutcome> {
-    train_network_with::<T>(data, model_config, config, quiet, &mut |_| {})
+    train_network_with::<T>(data, model_config, config, quiet, None, &mut |_| {})
 }
 
-/// [`train_network`], calling `on_epoch` as each epoch ends.
+/// [`train_network`], resuming and checkpointing as `args` says (`--resume`,
+/// `--checkpoint`) and calling `on_epoch` as each epoch ends.
 ///
 /// # Errors
-/// As [`train_network`].
+/// As [`train_network`]; a checkpoint that cannot be read, does not fit or cannot be written.
 fn train_network_with<T: Float>(
     data: &TaskData,
     model_config: &MultiTaskConfig,
     config: &MultiTaskTrainConfig,
     quiet: bool,
+    args: Option<&TrainArgs>,
     on_epoch: &mut dyn FnMut(&MultiTaskEpoch),
 ) -> anyhow::Result<MultiOutcome> {
     let train = MultiTaskData::<T>::new(&data.split.train, &data.tasks)?;
@@ -255,22 +257,33 @@ fn train_network_with<T: Float>(
         .as_ref()
         .map(|v| MultiTaskData::<T>::new(v, &data.tasks))
         .transpose()?;
-    let mut model = MultiTaskModel::<T>::new(model_config, config.train.seed)?;
+    let model = MultiTaskModel::<T>::new(model_config, config.train.seed)?;
+    let mut learner = MultiTaskLearner::new(model, config)?;
+    let from = args.map(resume::load).transpose()?.flatten();
+    let mut writer = args.and_then(resume::Writer::new);
+    let mut write = |c: &Checkpoint<Vec<Option<Metrics>>, BalanceState>| match writer.as_mut() {
+        Some(w) => w.write(c),
+        None => Ok(()),
+    };
+    let checkpointing = writer_given(args);
     let mut bar = progress::Progress::new(config.train.epochs, quiet);
-    let report = fit_multitask(
-        &mut model,
+    let report = fit_resumable(
+        &mut learner,
         &train,
         validation.as_ref(),
-        config,
+        &config.train,
+        from,
         &mut |event| {
             if let Event::Epoch(epoch) = event {
                 on_epoch(epoch);
             }
             bar.update(event);
         },
+        checkpointing.then_some(&mut write),
     );
     bar.finish();
-    let report = report?;
+    let report = report.map_err(|e| resume::Writer::explain(writer.as_ref(), e.into()))?;
+    let model = learner.into_model();
     Ok(MultiOutcome {
         fit: report,
         train: train.metrics(&model.predict(train.x())?)?,
@@ -281,6 +294,10 @@ fn train_network_with<T: Float>(
         test: test.metrics(&model.predict(test.x())?)?,
         parameters: (model.parameter_count(), model.shared_parameter_count()),
     })
+}
+
+fn writer_given(args: Option<&TrainArgs>) -> bool {
+    args.is_some_and(|a| a.checkpoint.is_some())
 }
 
 /// Runs `nabla train` with `--task`.
@@ -348,7 +365,7 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<()> {
     let mut log = args
         .log
         .as_deref()
-        .map(|p| super::log::RunLog::open(p, false))
+        .map(|p| super::log::RunLog::open(p, args.resume.is_some()))
         .transpose()?;
     let tasks = &data.tasks;
     let mut on_epoch = |e: &MultiTaskEpoch| {
@@ -358,12 +375,22 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<()> {
     };
     let quiet = args.common.quiet;
     let outcome = match args.dtype {
-        Dtype::F32 => {
-            train_network_with::<f32>(&data, &model_config, &config, quiet, &mut on_epoch)
-        }
-        Dtype::F64 => {
-            train_network_with::<f64>(&data, &model_config, &config, quiet, &mut on_epoch)
-        }
+        Dtype::F32 => train_network_with::<f32>(
+            &data,
+            &model_config,
+            &config,
+            quiet,
+            Some(args),
+            &mut on_epoch,
+        ),
+        Dtype::F64 => train_network_with::<f64>(
+            &data,
+            &model_config,
+            &config,
+            quiet,
+            Some(args),
+            &mut on_epoch,
+        ),
     };
     log.map(super::log::RunLog::finish).transpose()?;
     let outcome = outcome.map_err(|e| anyhow::anyhow!("{e:#}"))?;
