@@ -259,6 +259,10 @@ mod tests {
                 "1",
                 "--config",
                 "c.toml",
+                "--checkpoint",
+                "c.ckpt",
+                "--resume",
+                "r.ckpt",
             ])
             .unwrap();
         let args = super::super::TrainArgs::from_arg_matches(&matches).unwrap();
