@@ -43,6 +43,34 @@ pub struct LrFindArgs {
     pub train: TrainArgs,
 }
 
+/// Train's flags that change nothing in the range test (it runs `--steps` mini-batches, without
+/// clipping, and measures no epoch), refused when given on the command line. (`--test-fraction`
+/// and `--validation-fraction` do apply: they choose the training rows it cycles through.)
+const UNUSED: [(&str, &str); 3] = [
+    ("epochs", "the test runs --steps mini-batches, not epochs"),
+    (
+        "clip_norm",
+        "the test steps without clipping, to see where the loss diverges",
+    ),
+    ("train_metrics", "the test measures no epoch"),
+];
+
+/// Refuses, naming the flag, any of [`UNUSED`] given to `lr-find`.
+///
+/// # Errors
+/// The first such flag given.
+pub fn refuse_unused(given: &clap::ArgMatches) -> anyhow::Result<()> {
+    for (id, why) in UNUSED {
+        if given.value_source(id) == Some(clap::parser::ValueSource::CommandLine) {
+            bail!(
+                "--{}: does not apply to lr-find: {why}",
+                id.replace('_', "-")
+            );
+        }
+    }
+    Ok(())
+}
+
 /// Runs `nabla lr-find`.
 pub fn run(args: &LrFindArgs) -> anyhow::Result<()> {
     let t = &args.train;

@@ -55,6 +55,19 @@ fn a_plot_is_drawn_and_bad_flags_exit_2() {
     assert_usage_error(&["lr-find", "--steps", "1"], "--steps");
     assert_usage_error(&["lr-find", "--save", "m.safetensors"], "--save");
     assert_usage_error(&["lr-find", "--task", "species"], "--task");
+    // Flags that would change nothing are refused, even at their default value.
+    assert_usage_error(
+        &["lr-find", "--epochs", "30"],
+        "--epochs: does not apply to lr-find",
+    );
+    assert_usage_error(
+        &["lr-find", "--clip-norm", "1"],
+        "--clip-norm: does not apply",
+    );
+    assert_usage_error(
+        &["lr-find", "--train-metrics", "full"],
+        "--train-metrics: does not apply",
+    );
     assert_usage_error(&["lr-find", "--plot", "lr.gif"], "--plot");
     std::fs::remove_dir_all(dir).unwrap();
 }

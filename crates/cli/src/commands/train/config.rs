@@ -44,8 +44,13 @@ pub fn expand(args: Vec<OsString>) -> anyhow::Result<Vec<OsString>> {
     let Ok(matches) = command.clone().try_get_matches_from(&args) else {
         return Ok(args);
     };
-    let Some(("train", given)) = matches.subcommand() else {
-        return Ok(args);
+    let given = match matches.subcommand() {
+        Some(("train", given)) => given,
+        Some(("lr-find", given)) => {
+            super::super::lr_find::refuse_unused(given)?;
+            return Ok(args);
+        }
+        _ => return Ok(args),
     };
     let train = command
         .find_subcommand("train")
