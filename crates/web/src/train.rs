@@ -6,7 +6,8 @@
 //! files to `--save` or `--plot`.
 
 use nabla_nn::layers::Mlp;
-use nabla_nn::train::report::{history_entry, metrics_json};
+use nabla_nn::train::classes::class_report;
+use nabla_nn::train::report::{class_report_json, history_entry, metrics_json};
 use nabla_nn::train::{evaluate, fit, Examples, Objective, TrainConfig};
 use serde_json::{json, Value};
 
@@ -63,6 +64,10 @@ pub fn json(options: &str) -> Result<String, String> {
     let metrics = |x, y| evaluate(&mlp, objective, x, y).map_err(|e| e.to_string());
     let train = metrics(&x, &y)?;
     let test = metrics(&tx, &ty)?;
+    let outputs = mlp.predict(&tx).map_err(|e| e.to_string())?;
+    let test_classes = class_report(objective, &outputs, &ty)
+        .map_err(|e| e.to_string())?
+        .map(|r| class_report_json(&r, setup.train.targets()[0].class_names()));
     let validation = validation
         .as_ref()
         .map(|(vx, vy)| metrics(vx, vy))
@@ -91,6 +96,7 @@ pub fn json(options: &str) -> Result<String, String> {
         "train": metrics_json(&train),
         "validation": validation.as_ref().map(metrics_json),
         "test": metrics_json(&test),
+        "test_classes": test_classes,
         "seconds": report.seconds,
         "history": history,
         "saved": null,

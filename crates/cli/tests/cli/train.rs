@@ -165,3 +165,38 @@ fn threads_sets_the_pool_and_bad_counts_exit_2() {
     assert_usage_error(&["train", "--threads", "0"], "--threads");
     assert_usage_error(&["lr-find", "--threads", "0"], "--threads");
 }
+
+#[test]
+fn the_test_rows_get_a_confusion_matrix_and_per_class_metrics() {
+    let out = nabla_json(&[
+        "train", "--data", "iris", "--epochs", "20", "--lr", "0.01", "--format", "json", "--quiet",
+    ]);
+    let report = &out["test_classes"];
+    let matrix: Vec<Vec<u64>> = serde_json::from_value(report["confusion_matrix"].clone()).unwrap();
+    let n: u64 = matrix.iter().flatten().sum();
+    assert_eq!(n, out["rows"]["test"].as_u64().unwrap());
+    let correct: u64 = (0..3).map(|i| matrix[i][i]).sum();
+    assert_eq!(
+        correct as f64 / n as f64,
+        out["test"]["accuracy"].as_f64().unwrap()
+    );
+    let classes = report["classes"].as_array().unwrap();
+    assert_eq!(classes[0]["name"], "setosa");
+    for (j, c) in classes.iter().enumerate() {
+        let support: u64 = matrix[j].iter().sum();
+        assert_eq!(c["support"].as_u64().unwrap(), support);
+        let predicted: u64 = matrix.iter().map(|row| row[j]).sum();
+        if predicted > 0 {
+            let p = c["precision"].as_f64().unwrap();
+            assert_eq!(p, matrix[j][j] as f64 / predicted as f64);
+        } else {
+            assert!(c["precision"].is_null());
+        }
+    }
+    let regression = nabla_json(&[
+        "train", "--data", "diabetes", "--epochs", "2", "--format", "json", "--quiet",
+    ]);
+    assert!(regression["test_classes"].is_null());
+    let text = nabla(&["train", "--data", "iris", "--epochs", "2", "--quiet"]);
+    assert!(text.stdout.contains("confusion matrix"), "{}", text.stdout);
+}

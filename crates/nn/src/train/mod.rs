@@ -28,6 +28,7 @@
 //! ```
 
 pub mod checkpoint;
+pub mod classes;
 mod fit;
 mod lr_find;
 mod metrics;

@@ -10,6 +10,7 @@
 
 use serde_json::{json, Map, Value};
 
+use super::classes::ClassReport;
 use super::{EpochReport, Metrics};
 use crate::multitask::MultiTaskEpoch;
 
@@ -25,6 +26,26 @@ pub fn metrics_json(m: &Metrics) -> Value {
         obj.insert("r_squared".into(), json!(m.r_squared));
     }
     Value::Object(obj)
+}
+
+/// A classifier's per-class report: `confusion_matrix` (`[true][predicted]`) and `classes`:
+/// [{`name`, `precision`, `recall`, `f1`, `support`}] by label; `names` are the class names.
+pub fn class_report_json(report: &ClassReport, names: &[String]) -> Value {
+    let classes: Vec<Value> = report
+        .classes
+        .iter()
+        .enumerate()
+        .map(|(j, c)| {
+            json!({
+                "name": names.get(j).map_or_else(|| j.to_string(), String::clone),
+                "precision": c.precision,
+                "recall": c.recall,
+                "f1": c.f1,
+                "support": c.support,
+            })
+        })
+        .collect();
+    json!({ "confusion_matrix": report.confusion, "classes": classes })
 }
 
 /// One epoch of a single-task run's `history` (and one `--log` record).

@@ -33,6 +33,7 @@ use nabla_nn::init::Init;
 use nabla_nn::layers::{Mlp, MlpConfig};
 use nabla_nn::model_file::{McDropout, Model, Network, TargetInfo};
 use nabla_nn::optim::{HyperValue, LrSchedule, OptimizerConfig};
+use nabla_nn::train::classes::{class_report, ClassReport};
 use nabla_nn::train::{
     evaluate, fit_resumable, Checkpoint, Event, Examples, FitReport, Metrics, TrainConfig,
     TrainMetrics,
@@ -181,6 +182,8 @@ pub struct Outcome {
     pub model: Model,
     /// Monte Carlo dropout on the test rows (`--mc-samples`).
     pub mc_dropout: Option<McDropout>,
+    /// The confusion matrix and per-class metrics on the test rows (classifiers).
+    pub test_classes: Option<ClassReport>,
 }
 
 /// Runs `nabla train`.
@@ -452,6 +455,7 @@ fn train_typed<T: Float>(
     bar.finish();
     let fit_report = fit_report.map_err(|e| resume::Writer::explain(writer.as_ref(), e.into()))?;
     let test = evaluate(&mlp, objective, &tx, &ty)?;
+    let test_classes = class_report(objective, &mlp.predict(&tx)?, &ty)?;
     let train = evaluate(&mlp, objective, &x, &y)?;
     let validation = validation
         .as_ref()
@@ -482,5 +486,6 @@ fn train_typed<T: Float>(
         parameters: mlp.parameter_count(),
         model,
         mc_dropout,
+        test_classes,
     })
 }

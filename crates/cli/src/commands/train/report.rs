@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use nabla_nn::data::prepare::Prepared;
-use nabla_nn::train::report::history_entry;
+use nabla_nn::train::report::{class_report_json, history_entry};
 use nabla_nn::train::{Objective, TrainConfig, TrainMetrics};
 use serde_json::{json, Map, Value};
 
@@ -76,6 +76,7 @@ fn to_json(
         "train": metrics_json(&outcome.train),
         "validation": outcome.validation.as_ref().map(metrics_json),
         "test": metrics_json(&outcome.test),
+        "test_classes": outcome.test_classes.as_ref().map(|r| class_report_json(r, class_names(prepared))),
         "seconds": outcome.fit.seconds,
         "history": history,
         "saved": args.save.as_ref().map(|p| p.display().to_string()),
@@ -95,6 +96,37 @@ fn mc_json(
     // The test labels index the same classes as the model's, so the sizes always agree.
     crate::mc_dropout::mc_json(&outcome.model, mc, Some(target), args.seed, false)
         .unwrap_or(Value::Null)
+}
+
+fn class_names(prepared: &Prepared) -> &[String] {
+    prepared.split.train.targets()[0].class_names()
+}
+
+/// The per-class table and the confusion matrix on the test rows.
+fn classes_text(r: &nabla_nn::train::classes::ClassReport, names: &[String]) -> String {
+    let name = |j: usize| names.get(j).map_or_else(|| j.to_string(), String::clone);
+    let cell = |v: Option<f64>| v.map_or("-".to_string(), |x| format!("{x:.4}"));
+    let mut s = format!(
+        "{:<16} {:>9} {:>9} {:>9} {:>8}   (test rows)\n",
+        "class", "precision", "recall", "f1", "support"
+    );
+    for (j, c) in r.classes.iter().enumerate() {
+        let _ = writeln!(
+            s,
+            "{:<16} {:>9} {:>9} {:>9} {:>8}",
+            name(j),
+            cell(c.precision),
+            cell(c.recall),
+            cell(c.f1),
+            c.support
+        );
+    }
+    let _ = writeln!(s, "confusion matrix (rows: true class, columns: predicted)");
+    for (j, row) in r.confusion.iter().enumerate() {
+        let cells: Vec<String> = row.iter().map(|n| format!("{n:>5}")).collect();
+        let _ = writeln!(s, "{:<16}{}", name(j), cells.join(""));
+    }
+    s
 }
 
 fn to_text(
@@ -161,6 +193,9 @@ fn to_text(
         let _ = writeln!(s, "valid  {}", metric_line(v));
     }
     let _ = writeln!(s, "test   {}", metric_line(&outcome.test));
+    if let Some(r) = &outcome.test_classes {
+        let _ = write!(s, "\n{}", classes_text(r, class_names(prepared)));
+    }
     let _ = writeln!(s, "trained in {:.2} s", outcome.fit.seconds);
     if let Some(mc) = &outcome.mc_dropout {
         let target = &prepared.split.test.targets()[0];
