@@ -318,8 +318,7 @@ fn table_takes_a_list_with_parameters() {
 
 #[test]
 fn plot_writes_png_and_svg() {
-    let dir = std::env::temp_dir().join(format!("nabla-activation-plot-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = crate::util::temp_dir("activation-plot");
     let png = dir.join("swish.png");
     let v = nabla_json(&[
         "activation",

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::util::{assert_usage_error, nabla, nabla_json};
+use crate::util::{assert_usage_error, nabla, nabla_json, temp_file};
 
 /// Relative tolerance against PyTorch.
 const REL: f64 = 1e-12;
@@ -295,13 +295,9 @@ fn check_reports_the_largest_relative_error() {
     assert!(plain.get("check").is_none());
 }
 
-/// Writes `text` to a temporary spec named `net.json` and returns its path.
+/// Writes `text` to a temporary spec named `TAG-net.json` and returns its path.
 fn temp_spec(tag: &str, text: &str) -> String {
-    let dir = std::env::temp_dir().join(format!("nabla-backprop-{}-{tag}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("net.json");
-    std::fs::write(&path, text).unwrap();
-    path.display().to_string()
+    temp_file(&format!("{tag}-net.json"), text)
 }
 
 const REFERENCE: &str = r#"{"input": [0.5, 1.0], "target": [1.0],

@@ -3,19 +3,11 @@
 //! early stopping) and for multi-task runs; the history and log continue; contradicting flags
 //! are refused naming the flag.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use crate::util::{assert_usage_error, nabla, nabla_json};
-
-fn scratch(tag: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("nabla-checkpoint-{tag}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
+use crate::util::{
+    assert_usage_error, nabla, nabla_json, path_str as s, read_jsonl, temp_dir as scratch,
+};
 
 /// `doc` without its clock readings and its `config` (which names this run's files).
 fn timeless(mut doc: serde_json::Value) -> serde_json::Value {
@@ -174,11 +166,9 @@ fn a_resumed_run_appends_to_its_log() {
     rest.extend(["--epochs", "5", "--log", s(&log), "--resume", s(&ck)]);
     nabla_json(&rest);
     let records = |p: &Path| -> Vec<serde_json::Value> {
-        std::fs::read_to_string(p)
-            .unwrap()
-            .lines()
-            .map(|l| {
-                let mut v: serde_json::Value = serde_json::from_str(l).unwrap();
+        read_jsonl(p)
+            .into_iter()
+            .map(|mut v| {
                 v.as_object_mut().unwrap().remove("seconds");
                 v
             })

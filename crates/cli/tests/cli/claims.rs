@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{Map, Value};
 
 use crate::backprop::{fixtures as backprop_fixtures, golden_names as spec_names};
-use crate::util::{assert_usage_error, close, nabla};
+use crate::util::{assert_usage_error, close, nabla, temp_file};
 
 fn stats_fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../stats/tests/fixtures")
@@ -18,13 +18,9 @@ fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-/// Writes `text` to a fresh file in the test's scratch folder and returns its path.
+/// Writes `text` to `TAG.json` in the module's scratch folder and returns its path.
 fn scratch(tag: &str, text: &str) -> String {
-    let dir = std::env::temp_dir().join(format!("nabla-claims-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(format!("{tag}.json"));
-    std::fs::write(&path, text).unwrap();
-    path.display().to_string()
+    temp_file(&format!("{tag}.json"), text)
 }
 
 /// `value` written with 4 significant digits, as a student would.
@@ -301,15 +297,6 @@ fn regression_claims_written_from_statsmodels_are_all_correct() {
 #[test]
 fn a_durbin_watson_worked_with_a_wrong_sum_carries_into_d() {
     let csv = stats_fixtures().join("data/textbook.csv");
-    let csv = if csv.exists() {
-        csv
-    } else {
-        let text = "x,y\n48.9,40.8\n50.4,42.5\n52.9,44.9\n55,46.1\n56.8,47.4\n58.8,49.1\n\
-                    61.2,51.5\n62.5,53.5\n64.7,54.2\n68,57.3\n";
-        let path = std::env::temp_dir().join(format!("nabla-claims-dw-{}.csv", std::process::id()));
-        std::fs::write(&path, text).unwrap();
-        path
-    };
     let file = scratch(
         "dw",
         r#"{"slope": 0.854, "sse": 1.44, "sum_sq_diff": 3.5, "d": 2.43}"#,

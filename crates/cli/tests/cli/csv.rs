@@ -2,21 +2,7 @@
 //! that does not parse as its header says is refused with exit 2 naming the file and the line,
 //! never read as fewer rows, an invented class or one long field.
 
-use std::path::{Path, PathBuf};
-
-use crate::util::{assert_usage_error, nabla_json};
-
-/// A fresh temporary folder for one test.
-fn temp_dir(tag: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("nabla-cli-csv-{}-{tag}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
+use crate::util::{assert_usage_error, nabla_json, path_str as s, temp_dir};
 
 /// Rows `a,b,label` that a classifier learns (label `high` when a + b > 0).
 fn labelled_rows(n: usize) -> String {

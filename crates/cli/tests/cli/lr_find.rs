@@ -32,8 +32,7 @@ fn the_suggestion_is_stable_across_seeds_and_trains_digits() {
 
 #[test]
 fn a_plot_is_drawn_and_bad_flags_exit_2() {
-    let dir = std::env::temp_dir().join(format!("nabla-lr-find-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = crate::util::temp_dir("lr-find");
     let png = dir.join("lr.png");
     let out = nabla_json(&[
         "lr-find",

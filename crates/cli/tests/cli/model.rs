@@ -5,24 +5,12 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::util::{assert_usage_error, nabla, nabla_json};
+use crate::util::{assert_usage_error, nabla, nabla_json, path_str as s, temp_dir};
 
 const MODEL_FIXTURES: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/../nn/tests/fixtures/model_file"
 );
-
-/// A fresh temporary folder for one test.
-fn temp_dir(tag: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("nabla-cli-model-{}-{tag}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
 
 fn train_and_save(dir: &Path, data: &str, extra: &[&str]) -> (PathBuf, Value) {
     let model = dir.join("model.safetensors");

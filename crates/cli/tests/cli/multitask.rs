@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::util::{assert_usage_error, nabla, nabla_json};
+use crate::util::{assert_usage_error, nabla, nabla_json, temp_dir};
 
 const PENGUIN_TASKS: [&str; 6] = [
     "--task",
@@ -25,12 +25,6 @@ fn train_penguins(extra: &[&str]) -> Value {
     }
     args.extend(extra);
     nabla_json(&args)
-}
-
-fn temp_dir(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("nabla-mtl-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 #[test]

@@ -416,8 +416,7 @@ fn learning_rates_may_be_given_per_optimizer() {
 
 #[test]
 fn plot_writes_png_and_svg_and_rejects_other_extensions() {
-    let dir = std::env::temp_dir().join(format!("nabla-optimize-plot-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = crate::util::temp_dir("optimize-plot");
     let args = |file: &str| {
         vec![
             "optimize".to_string(),

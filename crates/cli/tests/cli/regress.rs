@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use serde_json::Value;
 
-use crate::util::{assert_usage_error, close, nabla, nabla_json};
+use crate::util::{assert_usage_error, close, nabla, nabla_json, temp_file as scratch};
 
 fn fixture_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../stats/tests/fixtures")
@@ -21,15 +21,6 @@ fn data(name: &str) -> String {
 fn fixture(name: &str) -> Value {
     let text = std::fs::read_to_string(fixture_dir().join(format!("{name}.json"))).unwrap();
     serde_json::from_str(&text).unwrap()
-}
-
-/// A scratch file under the system temp directory, unique to this test process.
-fn scratch(name: &str, contents: &str) -> String {
-    let dir = std::env::temp_dir().join(format!("nabla-regress-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
-    std::fs::write(&path, contents).unwrap();
-    path.display().to_string()
 }
 
 #[test]

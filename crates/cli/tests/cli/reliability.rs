@@ -3,18 +3,9 @@
 //! writes, outputs that would clobber inputs, absurd sizes, and the shell completions and manual
 //! page generated from the flag definitions.
 
-use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
-use crate::util::{assert_usage_error, nabla};
-
-/// A fresh folder for one test.
-fn scratch(test: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("nabla-reliability-{}-{test}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
+use crate::util::{assert_usage_error, nabla, temp_dir as scratch};
 
 #[test]
 fn negative_values_of_integer_flags_name_the_flag_not_an_unexpected_argument() {

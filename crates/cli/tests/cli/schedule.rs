@@ -3,15 +3,13 @@
 
 use serde_json::Value;
 
-use crate::util::{assert_usage_error, nabla_json};
+use crate::util::{assert_usage_error, nabla, nabla_json, read_json, PENGUINS_TWO_TASKS};
 
 fn fixture() -> Value {
-    let path = concat!(
+    read_json(std::path::Path::new(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/tests/fixtures/train_schedules.json"
-    );
-    serde_json::from_str(&std::fs::read_to_string(path).expect("the schedule fixture exists"))
-        .expect("the schedule fixture is JSON")
+    )))
 }
 
 /// Asserts that the JSON `history` of `out` used the rates `expected`, epoch by epoch.
@@ -66,30 +64,12 @@ fn multitask_training_follows_the_schedule_too() {
         let spec = case["schedule"].as_str().unwrap();
         let lr = case["lr"].as_f64().unwrap().to_string();
         let epochs = case["epochs"].to_string();
-        let out = nabla_json(&[
-            "train",
-            "--data",
-            "penguins",
-            "--task",
-            "species:classes",
-            "--task",
-            "body_mass_g:regression",
-            "--shared",
-            "8",
-            "--head",
-            "4",
-            "--optimizer",
-            case["optimizer"].as_str().unwrap(),
-            "--lr",
-            &lr,
-            "--epochs",
-            &epochs,
-            "--schedule",
-            spec,
-            "--format",
-            "json",
-            "--quiet",
-        ]);
+        let mut args = vec!["train"];
+        args.extend(PENGUINS_TWO_TASKS);
+        args.extend(["--optimizer", case["optimizer"].as_str().unwrap()]);
+        args.extend(["--lr", &lr, "--epochs", &epochs, "--schedule", spec]);
+        args.extend(["--format", "json", "--quiet"]);
+        let out = nabla_json(&args);
         assert_rates(&out, case["history_lr"].as_array().unwrap(), spec);
     }
 }
@@ -131,7 +111,7 @@ fn bad_specs_exit_2_naming_the_flag_and_the_fault() {
 
 #[test]
 fn the_text_history_shows_each_epochs_rate_under_a_schedule() {
-    let run = crate::util::nabla(&[
+    let run = nabla(&[
         "train",
         "--data",
         "iris",
@@ -146,7 +126,7 @@ fn the_text_history_shows_each_epochs_rate_under_a_schedule() {
     assert_eq!(run.status, 0, "{}", run.stderr);
     assert!(run.stdout.contains("lr 1.0000e-1"), "{}", run.stdout);
     assert!(run.stdout.contains("lr 5.0000e-2"), "{}", run.stdout);
-    let run = crate::util::nabla(&[
+    let run = nabla(&[
         "train",
         "--data",
         "penguins",

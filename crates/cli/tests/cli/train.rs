@@ -63,8 +63,7 @@ fn regression_reports_mse_and_r_squared() {
 
 #[test]
 fn csv_training_needs_a_target_and_names_bad_cells() {
-    let dir = std::env::temp_dir().join(format!("nabla-train-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = crate::util::temp_dir("train");
     let good = dir.join("xor.csv");
     let rows: String = (0..40)
         .map(|i| {

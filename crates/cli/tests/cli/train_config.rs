@@ -4,14 +4,7 @@
 
 use serde_json::Value;
 
-use crate::util::{assert_usage_error, nabla_json};
-
-fn scratch(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("nabla-config-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
+use crate::util::{assert_usage_error, nabla_json, temp_dir as scratch};
 
 /// The JSON output less what differs between two runs of the same model: times and paths.
 fn numbers_only(mut v: Value) -> Value {

@@ -1,24 +1,10 @@
 //! `nabla train --log`: one record per epoch, equal to the JSON `history`, as JSON lines or CSV,
 //! for single-task and multi-task runs; a failed run keeps the epochs it finished.
 
-use serde_json::Value;
-
-use crate::util::{assert_usage_error, nabla, nabla_json};
-
-fn scratch(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("nabla-log-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn jsonl(path: &std::path::Path) -> Vec<Value> {
-    std::fs::read_to_string(path)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("each line is one JSON object"))
-        .collect()
-}
+use crate::util::{
+    assert_usage_error, nabla, nabla_json, read_jsonl as jsonl, temp_dir as scratch,
+    PENGUINS_TWO_TASKS,
+};
 
 #[test]
 fn jsonl_records_equal_the_json_history() {
@@ -58,26 +44,11 @@ fn jsonl_records_equal_the_json_history() {
 fn multitask_records_carry_every_task() {
     let dir = scratch("mtl");
     let log = dir.join("run.jsonl");
-    let out = nabla_json(&[
-        "train",
-        "--data",
-        "penguins",
-        "--task",
-        "species:classes",
-        "--task",
-        "body_mass_g:regression",
-        "--shared",
-        "8",
-        "--head",
-        "4",
-        "--epochs",
-        "4",
-        "--log",
-        log.to_str().unwrap(),
-        "--format",
-        "json",
-        "--quiet",
-    ]);
+    let mut args = vec!["train"];
+    args.extend(PENGUINS_TWO_TASKS);
+    args.extend(["--epochs", "4", "--log", log.to_str().unwrap()]);
+    args.extend(["--format", "json", "--quiet"]);
+    let out = nabla_json(&args);
     let records = jsonl(&log);
     assert_eq!(&records, out["history"].as_array().unwrap());
     assert!(records[3]["train"]["species"]["accuracy"].is_number());
