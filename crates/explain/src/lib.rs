@@ -1,8 +1,9 @@
 //! nabla-explain: everything that explains, as a library any front-end can call — the worked
 //! forward and backward pass of a small network (spec, pass, worked document), optimizer races on
-//! 2-D objectives with their contours, the activation atlas, checking worked solutions claim by
-//! claim, and the JSON documents of the command-line contract, so the `nabla` CLI and the browser
-//! playground print the same numbers.
+//! 2-D objectives with their contours, the activation atlas, least squares with its
+//! autocorrelation tests from CSV text, checking worked solutions claim by claim, and the JSON
+//! documents of the command-line contract, so the `nabla` CLI and the browser playground print
+//! the same numbers.
 //!
 //! The crate has no file system access, no threads and no clock: it builds and runs on
 //! `wasm32-unknown-unknown` (`tests/wasm.rs` runs this API there and checks that every number
@@ -48,6 +49,15 @@
 //! # Ok::<(), nabla_explain::Error>(())
 //! ```
 //!
+//! **A regression with its diagnostics** ([`regress`]): CSV text in, the contract's JSON out.
+//!
+//! ```
+//! use nabla_explain::regress::{regress, RegressOptions};
+//! let r = regress("t.csv", "x,y\n1,1.9\n2,4.1\n3,6.2\n4,7.8\n5,10.1\n", &RegressOptions::new("y"))?;
+//! assert_eq!(r.json(None)["coefficients"][1]["name"], "x");
+//! # Ok::<(), nabla_explain::Error>(())
+//! ```
+//!
 //! **The activation atlas** ([`activation`]): properties measured, not typed in.
 //!
 //! ```
@@ -62,5 +72,6 @@ pub mod backprop;
 pub mod claims;
 mod error;
 pub mod optimize;
+pub mod regress;
 
 pub use error::{Error, Result};

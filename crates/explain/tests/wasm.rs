@@ -1,6 +1,7 @@
 //! nabla-explain's API on wasm32: the same calls the browser playground makes — a worked backprop
 //! pass and its document, a graded worked solution, an optimizer race with its contours, the
-//! activation atlas and a graded regression — must give exactly the numbers they give natively.
+//! activation atlas, a graded regression and a regression of CSV text — must give exactly the
+//! numbers they give natively.
 //!
 //! Natively this is a plain test; on `wasm32-unknown-unknown` it runs under node through
 //! `wasm-bindgen-test-runner` (see `.ci/run`):
@@ -20,6 +21,7 @@ use nabla_explain::activation::{self, atlas};
 use nabla_explain::backprop::{document, json, names::Names, pass, spec};
 use nabla_explain::claims::{self, Rule};
 use nabla_explain::optimize::{self, contour, race, Objective};
+use nabla_explain::regress;
 use nabla_nn::optim::OptimizerConfig;
 use nabla_nn::TestFunction;
 use nabla_stats::{breusch_godfrey, durbin_watson, Design, DurbinWatsonConfig, OlsConfig};
@@ -128,6 +130,17 @@ fn activation_atlas() -> Value {
         "points": activation::json::points(swish, &points),
         "note": activation::note(swish),
     })
+}
+
+/// What the browser's `nabla.regress(csvText, options)` returns for the MISSION.md problem's
+/// CSV text: the whole `nabla regress --format json` document, with a worked solution graded.
+fn regression_of_csv_text() -> Value {
+    let csv = include_str!("../../stats/tests/fixtures/data/textbook.csv");
+    let r = regress::regress("textbook.csv", csv, &regress::RegressOptions::new("y"))
+        .expect("a regression");
+    let text = r#"{"slope": 0.854, "sse": 1.44, "sum_sq_diff": 3.5, "d": 2.43}"#;
+    let grading = r.grade(text, Rule::LastDigit).expect("gradable claims");
+    r.json(Some(&grading))
 }
 
 /// The MISSION.md regression problem: the fit, Durbin–Watson with exact p-values and bounds,
@@ -311,4 +324,9 @@ fn the_activation_atlas_matches_native() {
 #[test]
 fn a_graded_regression_matches_native() {
     check("regression", regression());
+}
+
+#[test]
+fn the_regression_of_csv_text_matches_native() {
+    check("regress_csv_text", regression_of_csv_text());
 }

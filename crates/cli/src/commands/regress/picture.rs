@@ -5,8 +5,8 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::Regression;
 use crate::plot::{self, DrawResult, Figure, FONT};
+use nabla_explain::regress::Regression;
 
 /// Above this many residuals the points are drawn without markers (and small in the lag plot).
 const MARKER_LIMIT: usize = 2000;

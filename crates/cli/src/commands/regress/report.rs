@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use nabla_stats::{PMethod, Verdict};
 
-use super::Regression;
+use nabla_explain::regress::Regression;
 
 const WIDTH: usize = 78;
 
