@@ -5,7 +5,9 @@
 For each thread count (1 and 2) and each workload, every repetition starts one fresh `nabla bench`
 process and one fresh PyTorch process (alternating which goes first), each doing a warm-up and one
 timed repetition of at least --seconds. The table gives medians over --repeats (≥ 5) repetitions,
-min and max, the ratio nabla ÷ PyTorch in rows (or FLOP) per second, and each process's peak RSS.
+min and max, the ratio nabla ÷ PyTorch in rows (or FLOP) per second, and each process's peak RSS;
+under each MLP row, the step's GEMM-bound limit (its products alone, timed by `nabla bench` in
+the same process) and the fraction of it the step reaches.
 GEMM rows compare with numpy (OpenBLAS) as well. The f64 row runs nabla only (f64 ÷ f32 time).
 Then bench/regress_end_to_end.py runs the regression job on a generated 200,000 × 50 CSV: the whole
 `nabla regress` process against pandas + statsmodels, and CSV ingestion against pandas' read_csv
@@ -91,6 +93,8 @@ def main():
                     if threads == 1 and cpu > 0 and cpu / t < 0.85:
                         busy_notes.append(f"{framework} {w} (1 thread) got {cpu / t:.0%} of a core")
                     results.setdefault((framework, threads, w), []).append((t, cpu, out["peak_rss_mib"], row["rows_per_unit"]))
+                    if "gemm_bound" in row:
+                        results.setdefault(("nabla_gemms", threads, w), []).append(row["gemm_bound"])
         if "mlp784_b128" in workloads:
             f64 = []
             for _ in range(args.repeats):
@@ -123,6 +127,13 @@ def main():
                 rss = f"{max(x[2] for x in n):.0f}/{max(x[2] for x in tr):.0f}"
                 line += f"  {fmt_time(tr)}  {ratio:>10.2f}×  {rss:>20}"
             print(line)
+            bound = results.get(("nabla_gemms", threads, w))
+            if bound:
+                limit = statistics.median(b["seconds"] for b in bound)
+                step = statistics.median(x[0] for x in n)
+                flop = bound[0]["flop"]
+                print(f"{'  GEMM-bound':<18}{threads:>4}  {human(limit):>13} ({flop / 1e6:.1f} MFLOP at {flop / limit / 1e9:.1f} GFLOP/s): "
+                      f"the step reaches {limit / step:.0%} of it")
             npy = results.get(("numpy", threads, w))
             if npy:
                 ratio = statistics.median(x[0] for x in npy) / statistics.median(x[0] for x in n)

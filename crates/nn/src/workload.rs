@@ -7,6 +7,11 @@
 //! | `mlp784` | 784-512-512-10 ReLU | softmax CE | Adam 1e-3 | one step of `batch` rows |
 //! | `tiny221` | 2-2-1 sigmoid | BCE | SGD 0.1 | one step of one row |
 //! | `digits` | 64-64-10 ReLU | softmax CE | Adam 1e-3 | one epoch of 1347 rows, batch 32 |
+//! | `gemm_MxNxK` | — | — | — | one product `C = A·B` |
+//! | `mlp784_bN_gemms` | — | — | — | the eight products of one `mlp784_bN` step, alone |
+//!
+//! The last one is the GEMM-bound limit of a step: a step cannot be faster than its matrix
+//! products run back to back with nothing else (`nabla bench` reports the fraction reached).
 //!
 //! The `mlp784` inputs are seeded standard-normal rows with random labels: the arithmetic per
 //! step is what matters, not what is learned.
@@ -52,7 +57,17 @@ pub enum Workload {
         /// Columns of A, rows of B.
         k: usize,
     },
+    /// The matrix products of one [`Workload::Mlp784`] step at `batch` rows, as row-major
+    /// products `C = A·B` of the same sizes ([`Workload::step_products`]), run back to back:
+    /// "rows" counts floating-point operations.
+    StepGemms {
+        /// Rows per step of the MLP workload.
+        batch: usize,
+    },
 }
+
+/// The MLP workload's layer widths.
+const MLP784_WIDTHS: [usize; 4] = [784, 512, 512, 10];
 
 impl Workload {
     /// The workload's name as `nabla bench` and `bench/compare.py` spell it.
@@ -62,7 +77,27 @@ impl Workload {
             Self::Tiny221 => "tiny221".to_string(),
             Self::Digits => "digits_epoch".to_string(),
             Self::Gemm { m, n, k } => format!("gemm_{m}x{n}x{k}"),
+            Self::StepGemms { batch } => format!("mlp784_b{batch}_gemms"),
         }
+    }
+
+    /// The products `(m, n, k)` of one training step of [`Workload::Mlp784`]: each layer's
+    /// forward product (rows × outputs × inputs) and weight gradient (outputs × inputs × rows),
+    /// and the input gradient (rows × inputs × outputs) of every layer but the first, whose
+    /// input needs none. Empty for the other workloads.
+    pub fn step_products(self) -> Vec<[usize; 3]> {
+        let Self::Mlp784 { batch } = self else {
+            return Vec::new();
+        };
+        let layers = MLP784_WIDTHS.windows(2).map(|w| (w[0], w[1]));
+        let mut products: Vec<[usize; 3]> = layers.clone().map(|(i, o)| [batch, o, i]).collect();
+        for (index, (i, o)) in layers.enumerate().rev() {
+            products.push([o, i, batch]);
+            if index > 0 {
+                products.push([batch, i, o]);
+            }
+        }
+        products
     }
 
     /// The workload named `name` (`mlp784_b128`, `mlp784_b32`, `tiny221`, `digits_epoch`,
@@ -82,11 +117,19 @@ impl Workload {
         match name {
             "tiny221" => Some(Self::Tiny221),
             "digits_epoch" | "digits" => Some(Self::Digits),
-            _ => name
-                .strip_prefix("mlp784_b")
-                .and_then(|b| b.parse().ok())
-                .filter(|&b| b > 0)
-                .map(|batch| Self::Mlp784 { batch }),
+            _ => {
+                let rest = name.strip_prefix("mlp784_b")?;
+                let (digits, gemms) = match rest.strip_suffix("_gemms") {
+                    Some(digits) => (digits, true),
+                    None => (rest, false),
+                };
+                let batch = digits.parse().ok().filter(|&b| b > 0)?;
+                Some(if gemms {
+                    Self::StepGemms { batch }
+                } else {
+                    Self::Mlp784 { batch }
+                })
+            }
         }
     }
 }
@@ -100,8 +143,8 @@ pub struct WorkloadRunner<T: Float> {
     batches: Vec<(Tensor<T>, Tensor<T>)>,
     /// Full training data for the epoch workload.
     epoch_data: Option<(Tensor<T>, Tensor<T>)>,
-    /// The operands of the GEMM workload.
-    gemm: Option<(Tensor<T>, Tensor<T>)>,
+    /// The operands of the GEMM workloads, one pair per product.
+    gemm: Vec<(Tensor<T>, Tensor<T>)>,
     next: usize,
     epoch: u64,
     rng: ChaCha8Rng,
@@ -117,7 +160,7 @@ impl<T: Float> WorkloadRunner<T> {
         let lr = |v: f64| [("lr", HyperValue::Number(v))];
         let (widths, activation, optimizer) = match workload {
             Workload::Mlp784 { .. } => (
-                vec![784, 512, 512, 10],
+                MLP784_WIDTHS.to_vec(),
                 Activation::Relu,
                 OptimizerConfig::from_name("adam", &lr(1e-3))?,
             ),
@@ -126,7 +169,7 @@ impl<T: Float> WorkloadRunner<T> {
                 Activation::Sigmoid,
                 OptimizerConfig::from_name("sgd", &lr(0.1))?,
             ),
-            Workload::Digits | Workload::Gemm { .. } => (
+            Workload::Digits | Workload::Gemm { .. } | Workload::StepGemms { .. } => (
                 vec![64, 64, 10],
                 Activation::Relu,
                 OptimizerConfig::from_name("adam", &lr(1e-3))?,
@@ -146,7 +189,7 @@ impl<T: Float> WorkloadRunner<T> {
             objective: Objective::Classes { classes: 10 },
             batches: Vec::new(),
             epoch_data: None,
-            gemm: None,
+            gemm: Vec::new(),
             next: 0,
             epoch: 0,
             rng: init::seeded(seed + 1),
@@ -183,10 +226,10 @@ impl<T: Float> WorkloadRunner<T> {
                 let y = runner.objective.targets(&train.targets()[0])?;
                 runner.epoch_data = Some((x, y));
             }
-            Workload::Gemm { m, n, k } => {
-                let a = Tensor::normal(&[m, k], 0.0, 1.0, &mut rng);
-                let b = Tensor::normal(&[k, n], 0.0, 1.0, &mut rng);
-                runner.gemm = Some((a, b));
+            Workload::Gemm { m, n, k } => runner.gemm = operands(&[[m, n, k]], &mut rng),
+            Workload::StepGemms { batch } => {
+                let products = Workload::Mlp784 { batch }.step_products();
+                runner.gemm = operands(&products, &mut rng);
             }
         }
         Ok(runner)
@@ -199,8 +242,12 @@ impl<T: Float> WorkloadRunner<T> {
 
     /// Training rows processed by one [`WorkloadRunner::run_unit`].
     pub fn rows_per_unit(&self) -> usize {
-        if let Workload::Gemm { m, n, k } = self.workload {
-            return 2 * m * n * k;
+        if !self.gemm.is_empty() {
+            return self
+                .gemm
+                .iter()
+                .map(|(a, b)| 2 * a.numel() * b.shape()[1])
+                .sum();
         }
         match (&self.epoch_data, self.batches.first()) {
             (Some((x, _)), _) => x.shape()[0],
@@ -214,9 +261,12 @@ impl<T: Float> WorkloadRunner<T> {
     /// # Errors
     /// Errors from the training step.
     pub fn run_unit(&mut self) -> Result<f64> {
-        if let Some((a, b)) = &self.gemm {
-            let c = a.matmul(b)?;
-            return Ok(c.data()[0].to_f64());
+        if !self.gemm.is_empty() {
+            let mut first = 0.0;
+            for (a, b) in &self.gemm {
+                first = a.matmul(b)?.data()[0].to_f64();
+            }
+            return Ok(first);
         }
         if let Some((x, y)) = &self.epoch_data {
             let batches = Batches::shuffled(x.shape()[0], 32, 0, self.epoch)?;
@@ -247,5 +297,49 @@ impl<T: Float> WorkloadRunner<T> {
             None,
             &mut self.rng,
         )
+    }
+}
+
+/// Seeded standard-normal operands `A (m×k)`, `B (k×n)` for each product `(m, n, k)`.
+fn operands<T: Float>(
+    products: &[[usize; 3]],
+    rng: &mut ChaCha8Rng,
+) -> Vec<(Tensor<T>, Tensor<T>)> {
+    products
+        .iter()
+        .map(|&[m, n, k]| {
+            let a = Tensor::normal(&[m, k], 0.0, 1.0, rng);
+            (a, Tensor::normal(&[k, n], 0.0, 1.0, rng))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_step_of_batch_128_multiplies_410_8_mflop() {
+        let products = Workload::Mlp784 { batch: 128 }.step_products();
+        assert_eq!(products.len(), 8);
+        let flop: usize = products.iter().map(|[m, n, k]| 2 * m * n * k).sum();
+        assert_eq!(flop, 410_779_648);
+        let runner = WorkloadRunner::<f32>::new(Workload::StepGemms { batch: 128 }, 0).unwrap();
+        assert_eq!(runner.rows_per_unit(), flop);
+    }
+
+    #[test]
+    fn names_round_trip() {
+        for w in [
+            Workload::Mlp784 { batch: 32 },
+            Workload::StepGemms { batch: 128 },
+            Workload::Gemm { m: 2, n: 3, k: 4 },
+            Workload::Tiny221,
+            Workload::Digits,
+        ] {
+            assert_eq!(Workload::parse(&w.name()), Some(w));
+        }
+        assert_eq!(Workload::parse("mlp784_b0_gemms"), None);
+        assert_eq!(Workload::parse("mlp784_b_gemms"), None);
     }
 }

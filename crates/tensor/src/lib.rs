@@ -1,11 +1,13 @@
 //! nabla-tensor: n-dimensional row-major tensors and define-by-run reverse-mode autodiff.
 
 pub mod activation;
+mod buffer;
 mod element;
 mod error;
 pub mod grad_check;
 pub mod loss;
 pub mod ops;
+pub mod parallel;
 pub mod shape;
 pub mod tape;
 mod tensor;

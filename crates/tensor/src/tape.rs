@@ -28,6 +28,7 @@ use std::cell::{Ref, RefCell};
 use smallvec::SmallVec;
 
 use crate::activation::{swish_beta_derivative, Activation};
+use crate::buffer;
 use crate::loss::{self, ClassTarget};
 use crate::ops::binary::{sum_to_shape, BinaryOp};
 use crate::ops::layout;
@@ -450,14 +451,14 @@ fn input_gradients<T: Float>(
         }
         Op::Activation { x, activation } => {
             let xv = value(x);
-            let mut gx = vec![T::zero(); xv.numel()];
+            let mut gx = buffer::for_overwrite(xv.numel());
             activation.backward(xv.data(), y.data(), grad.data(), &mut gx);
             smallvec::smallvec![(*x, Tensor::from_parts(gx, xv.shape()))]
         }
         Op::SwishLearned { x, beta } => {
             let (xv, b) = (value(x), value(beta).data()[0]);
             let swish = Activation::Swish { beta: b.to_f64() };
-            let mut gx = vec![T::zero(); xv.numel()];
+            let mut gx = buffer::for_overwrite(xv.numel());
             swish.backward(xv.data(), y.data(), grad.data(), &mut gx);
             let gb: T = xv
                 .data()
@@ -651,7 +652,7 @@ impl LossKind {
         grad: &Tensor<T>,
     ) -> Result<Tensor<T>> {
         let (x, t, g) = (input.data(), target.data(), grad.data());
-        let mut gx = vec![T::zero(); x.len()];
+        let mut gx = buffer::zeroed(x.len());
         match self {
             Self::Mse => loss::mse_backward(x, t, reduction, g, &mut gx)?,
             Self::Bce => loss::bce_backward(x, t, reduction, g, &mut gx)?,
@@ -834,7 +835,7 @@ impl<'t, T: Float> Var<'t, T> {
                 },
                 |n| {
                     let x = &n[self.id.0].value;
-                    let mut out = vec![T::zero(); x.numel()];
+                    let mut out = buffer::for_overwrite(x.numel());
                     activation.forward(x.data(), &mut out);
                     Ok(Tensor::from_parts(out, x.shape()))
                 },
@@ -860,7 +861,7 @@ impl<'t, T: Float> Var<'t, T> {
                     shape: vec![1],
                 })?;
                 let x = &n[self.id.0].value;
-                let mut out = vec![T::zero(); x.numel()];
+                let mut out = buffer::for_overwrite(x.numel());
                 Activation::Swish { beta: b.to_f64() }.forward(x.data(), &mut out);
                 Ok(Tensor::from_parts(out, x.shape()))
             },

@@ -2,7 +2,8 @@
 //!
 //! A tensor is a shape plus a shared, reference-counted buffer: cloning a tensor or reshaping it
 //! copies no elements, and writing to one ([`Tensor::data_mut`]) copies the buffer only when it is
-//! shared (copy on write). Every operation lives in `ops/` beside its derivative; the tensor's own
+//! shared (copy on write). When the last tensor sharing a large buffer drops, the buffer goes back
+//! to a pool for the next operation of that size (`buffer.rs`). Every operation lives in `ops/` beside its derivative; the tensor's own
 //! methods compute values only, and [`crate::Tape`] records them for autodiff.
 //!
 //! ```
@@ -20,6 +21,7 @@ use std::sync::Arc;
 use rand::Rng;
 use rand_distr::{Distribution, StandardNormal};
 
+use crate::buffer::Storage;
 use crate::shape::{self, Dims};
 use crate::{Error, Float, Result};
 
@@ -27,7 +29,7 @@ use crate::{Error, Float, Result};
 #[derive(Clone)]
 pub struct Tensor<T> {
     shape: Dims,
-    data: Arc<Vec<T>>,
+    data: Arc<Storage<T>>,
 }
 
 impl<T: Float> Tensor<T> {
@@ -69,7 +71,7 @@ impl<T: Float> Tensor<T> {
         debug_assert_eq!(data.len(), shape::numel(shape));
         Self {
             shape: Dims::from_slice(shape),
-            data: Arc::new(data),
+            data: Arc::new(Storage::new(data)),
         }
     }
 
@@ -138,8 +140,11 @@ impl<T: Float> Tensor<T> {
     }
 
     /// The elements as a vector (no copy when this tensor holds the only reference).
-    pub fn into_vec(self) -> Vec<T> {
-        Arc::try_unwrap(self.data).unwrap_or_else(|shared| (*shared).clone())
+    pub fn into_vec(mut self) -> Vec<T> {
+        match Arc::get_mut(&mut self.data) {
+            Some(storage) => storage.take(),
+            None => self.data.to_vec(),
+        }
     }
 
     /// The elements converted to `f64`.
@@ -243,7 +248,7 @@ impl<T: Float> fmt::Debug for Tensor<T> {
 
 impl<T: Float> PartialEq for Tensor<T> {
     fn eq(&self, other: &Self) -> bool {
-        self.shape == other.shape && self.data == other.data
+        self.shape == other.shape && self.data() == other.data()
     }
 }
 

@@ -7,6 +7,11 @@
 //! ```
 //! Each repetition runs whole units (steps, or epochs for `digits_epoch`) for at least
 //! `--seconds`, after one warm-up repetition; the reported rate is rows (samples) per second.
+//!
+//! For each `mlp784_bN` workload it also times that step's matrix products alone
+//! (`mlp784_bN_gemms`, the same repetitions): the GEMM-bound limit of the step, and the
+//! fraction of it the step reaches (limit ÷ step time; 1 would be a step that does nothing but
+//! its products).
 
 use std::fmt::Write as _;
 use std::time::Instant;
@@ -27,7 +32,8 @@ const MAX_GEMM_ELEMENTS: usize = 1 << 26;
 /// `nabla bench` flags.
 #[derive(Args, Debug)]
 pub struct BenchArgs {
-    /// Workloads, comma-separated: mlp784_b128, mlp784_b32 (any batch), tiny221, digits_epoch.
+    /// Workloads, comma-separated: mlp784_b128, mlp784_b32 (any batch), tiny221, digits_epoch,
+    /// gemm_MxNxK, mlp784_bN_gemms (that step's products alone).
     #[arg(long, default_value = "mlp784_b128,mlp784_b32,tiny221,digits_epoch")]
     pub workload: String,
     /// Worker threads for matrix products (default: all cores).
@@ -53,6 +59,8 @@ struct Timing {
     unit_seconds: Vec<f64>,
     /// CPU seconds (all threads, user + system) per unit, one entry per repetition.
     unit_cpu_seconds: Vec<f64>,
+    /// The step's products timed alone (MLP workloads only).
+    limit: Option<Box<Timing>>,
 }
 
 impl Timing {
@@ -95,22 +103,27 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
     for w in &workloads {
-        if let Workload::Gemm { m, n, k } = *w {
-            let fits =
-                |a: usize, b: usize| a.checked_mul(b).is_some_and(|e| e <= MAX_GEMM_ELEMENTS);
-            if !(fits(m, k) && fits(k, n) && fits(m, n)) {
-                bail!(
-                    "--workload {}: matrices above {MAX_GEMM_ELEMENTS} elements are not benchmarked",
-                    w.name()
-                );
-            }
+        let products = match *w {
+            Workload::Gemm { m, n, k } => vec![[m, n, k]],
+            Workload::StepGemms { batch } => Workload::Mlp784 { batch }.step_products(),
+            other => other.step_products(),
+        };
+        let fits = |a: usize, b: usize| a.checked_mul(b).is_some_and(|e| e <= MAX_GEMM_ELEMENTS);
+        if !products
+            .iter()
+            .all(|&[m, n, k]| fits(m, k) && fits(k, n) && fits(m, n))
+        {
+            bail!(
+                "--workload {}: matrices above {MAX_GEMM_ELEMENTS} elements are not benchmarked",
+                w.name()
+            );
         }
     }
     let mut timings = Vec::new();
     for workload in workloads {
         let timing = match args.dtype {
-            Dtype::F32 => time::<f32>(workload, args)?,
-            Dtype::F64 => time::<f64>(workload, args)?,
+            Dtype::F32 => time_with_limit::<f32>(workload, args)?,
+            Dtype::F64 => time_with_limit::<f64>(workload, args)?,
         };
         timings.push(timing);
     }
@@ -120,6 +133,15 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
         Format::Json => output::print_json(&to_json(&timings, threads, peak_rss_mib, args)),
         _ => output::print_text(&to_text(&timings, threads, peak_rss_mib)),
     }
+}
+
+/// Times `workload`, and for an MLP step also its products alone.
+fn time_with_limit<T: Float>(workload: Workload, args: &BenchArgs) -> anyhow::Result<Timing> {
+    let mut timing = time::<T>(workload, args)?;
+    if let Workload::Mlp784 { batch } = workload {
+        timing.limit = Some(Box::new(time::<T>(Workload::StepGemms { batch }, args)?));
+    }
+    Ok(timing)
 }
 
 fn time<T: Float>(workload: Workload, args: &BenchArgs) -> anyhow::Result<Timing> {
@@ -147,6 +169,7 @@ fn time<T: Float>(workload: Workload, args: &BenchArgs) -> anyhow::Result<Timing
         rows_per_unit: runner.rows_per_unit(),
         unit_seconds,
         unit_cpu_seconds,
+        limit: None,
     })
 }
 
@@ -188,13 +211,23 @@ fn to_json(
         .iter()
         .map(|t| {
             let sorted = t.sorted();
-            json!({
+            let mut row = json!({
                 "workload": t.workload,
                 "rows_per_unit": t.rows_per_unit,
                 "unit_seconds": { "median": t.median(), "min": sorted[0], "max": sorted[sorted.len() - 1], "all": t.unit_seconds },
                 "rows_per_second": t.rows_per_unit as f64 / t.median(),
                 "cpu_seconds_per_unit": median(&t.unit_cpu_seconds),
-            })
+            });
+            if let Some(limit) = &t.limit {
+                row["gemm_bound"] = json!({
+                    "workload": limit.workload,
+                    "flop": limit.rows_per_unit,
+                    "seconds": limit.median(),
+                    "gflops": limit.rows_per_unit as f64 / limit.median() / 1e9,
+                    "fraction": limit.median() / t.median(),
+                });
+            }
+            row
         })
         .collect();
     json!({
@@ -223,6 +256,19 @@ fn to_text(timings: &[Timing], threads: usize, peak_rss_mib: Option<f64>) -> Str
             median(&t.unit_cpu_seconds) * 1e6,
             t.rows_per_unit as f64 / t.median()
         );
+    }
+    for t in timings {
+        if let Some(limit) = &t.limit {
+            let _ = writeln!(
+                s,
+                "{}: GEMM-bound limit {:.3} ms ({:.1} MFLOP at {:.1} GFLOP/s); the step reaches {:.0} % of it",
+                t.workload,
+                limit.median() * 1e3,
+                limit.rows_per_unit as f64 / 1e6,
+                limit.rows_per_unit as f64 / limit.median() / 1e9,
+                100.0 * limit.median() / t.median()
+            );
+        }
     }
     if let Some(mib) = peak_rss_mib {
         let _ = writeln!(s, "peak RSS {mib:.1} MiB");

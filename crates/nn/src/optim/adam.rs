@@ -12,7 +12,7 @@
 //! # Ok::<(), nabla_nn::Error>(())
 //! ```
 
-use nabla_tensor::Float;
+use nabla_tensor::{parallel, Float};
 
 use super::fma::fma_dispatch;
 use super::{lerp, non_negative_finite, unit_interval, Optimizer, OptimizerState, ParamLayout};
@@ -265,14 +265,17 @@ impl<T: Float> Optimizer<T> for Adam<T> {
             } else {
                 None
             };
-            update(
-                &k,
-                param,
-                grad,
-                &mut self.exp_avg[i],
-                &mut self.exp_avg_sq[i],
+            let parts = (
+                &mut **param,
+                *grad,
+                &mut self.exp_avg[i][..],
+                &mut self.exp_avg_sq[i][..],
                 max,
             );
+            // Elementwise: each thread updates its own stretch, with the same arithmetic.
+            parallel::for_each_split(parts, PARALLEL_ELEMENTS, &|(p, g, m, v, max)| {
+                update(&k, p, g, m, v, max)
+            });
         }
         Ok(())
     }
@@ -380,6 +383,9 @@ mod tests {
         .is_err());
     }
 }
+
+/// Parameters at least twice this long are updated on several threads.
+const PARALLEL_ELEMENTS: usize = 1 << 15;
 
 /// The per-step constants of one Adam update.
 struct Constants<T> {

@@ -12,6 +12,7 @@
 //! assert_eq!(a.gt(&Tensor::scalar(2.5)).unwrap().data(), &[0.0, 0.0, 1.0, 1.0, 1.0, 1.0]);
 //! ```
 
+use crate::buffer;
 use crate::shape::{self, Dims};
 use crate::{Float, Result, Tensor};
 
@@ -91,8 +92,8 @@ impl BinaryOp {
         grad: &Tensor<T>,
     ) -> (Tensor<T>, Tensor<T>) {
         let out_shape = grad.shape();
-        let mut grad_a = vec![T::zero(); a.numel()];
-        let mut grad_b = vec![T::zero(); b.numel()];
+        let mut grad_a = buffer::zeroed(a.numel());
+        let mut grad_b = buffer::zeroed(b.numel());
         let a_strides = shape::broadcast_strides(a.shape(), out_shape);
         let b_strides = shape::broadcast_strides(b.shape(), out_shape);
         let (ad, bd, gd) = (a.data(), b.data(), grad.data());
@@ -131,7 +132,7 @@ pub(crate) fn zip_broadcast<T: Float>(
     let a_strides = shape::broadcast_strides(a.shape(), &out_shape);
     let b_strides = shape::broadcast_strides(b.shape(), &out_shape);
     let (ad, bd) = (a.data(), b.data());
-    let mut data = vec![T::zero(); shape::numel(&out_shape)];
+    let mut data = buffer::zeroed(shape::numel(&out_shape));
     for_each_broadcast(&out_shape, &a_strides, &b_strides, |out, ia, ib| {
         data[out] = f(ad[ia], bd[ib]);
     });
@@ -188,7 +189,7 @@ pub(crate) fn sum_to_shape<T: Float>(grad: &Tensor<T>, shape: &[usize]) -> Tenso
         return grad.clone();
     }
     let strides = shape::broadcast_strides(shape, grad.shape());
-    let mut out = vec![T::zero(); shape::numel(shape)];
+    let mut out = buffer::zeroed(shape::numel(shape));
     let gd = grad.data();
     for_each_broadcast(grad.shape(), &strides, &strides, |o, i, _| out[i] += gd[o]);
     Tensor::from_parts(out, shape)

@@ -13,6 +13,7 @@
 //! assert_eq!(x.index_select(0, &[1, 1]).unwrap().data(), &[3.0, 4.0, 5.0, 3.0, 4.0, 5.0]);
 //! ```
 
+use crate::buffer;
 use crate::shape::{self, Dims};
 use crate::{Error, Float, Result, Tensor};
 
@@ -38,7 +39,7 @@ impl<T: Float> Tensor<T> {
         let in_strides = shape::strides(self.shape());
         let out_shape: Dims = perm.iter().map(|&p| self.shape()[p]).collect();
         let read_strides: Dims = perm.iter().map(|&p| in_strides[p]).collect();
-        let mut out = vec![T::zero(); self.numel()];
+        let mut out = buffer::zeroed(self.numel());
         let data = self.data();
         crate::ops::binary::for_each_broadcast(
             &out_shape,
@@ -156,11 +157,13 @@ impl<T: Float> Tensor<T> {
         shape::check_axis("index_select", axis, self.rank())?;
         let (outer, size, inner) = shape::split_at_axis(self.shape(), axis);
         check_indices("index_select", indices, size)?;
-        let mut out = Vec::with_capacity(outer * indices.len() * inner);
+        let mut out = buffer::for_overwrite(outer * indices.len() * inner);
+        let mut at = 0;
         for o in 0..outer {
             for &index in indices {
                 let base = (o * size + index) * inner;
-                out.extend_from_slice(&self.data()[base..base + inner]);
+                out[at..at + inner].copy_from_slice(&self.data()[base..base + inner]);
+                at += inner;
             }
         }
         let mut out_shape = Dims::from_slice(self.shape());
@@ -238,7 +241,7 @@ pub(crate) fn narrow_backward<T: Float>(
 ) -> Tensor<T> {
     let (outer, size, inner) = shape::split_at_axis(shape, axis);
     let len = grad.shape()[axis];
-    let mut out = vec![T::zero(); shape::numel(shape)];
+    let mut out = buffer::zeroed(shape::numel(shape));
     for o in 0..outer {
         let dst = o * size * inner + start * inner;
         out[dst..dst + len * inner]
@@ -255,7 +258,7 @@ pub(crate) fn index_select_backward<T: Float>(
     grad: &Tensor<T>,
 ) -> Tensor<T> {
     let (outer, size, inner) = shape::split_at_axis(shape, axis);
-    let mut out = vec![T::zero(); shape::numel(shape)];
+    let mut out = buffer::zeroed(shape::numel(shape));
     let g = grad.data();
     for o in 0..outer {
         for (j, &index) in indices.iter().enumerate() {
@@ -278,7 +281,7 @@ pub(crate) fn gather_backward<T: Float>(
 ) -> Tensor<T> {
     let (outer, size, inner) = shape::split_at_axis(shape, axis);
     let picks = grad.shape()[axis];
-    let mut out = vec![T::zero(); shape::numel(shape)];
+    let mut out = buffer::zeroed(shape::numel(shape));
     let g = grad.data();
     for o in 0..outer {
         for j in 0..picks {

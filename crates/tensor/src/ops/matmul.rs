@@ -15,7 +15,8 @@
 //! assert_eq!(a.matmul(&b).unwrap().data(), &[19.0, 22.0, 43.0, 50.0]);
 //! ```
 
-use super::threads;
+use crate::buffer;
+use crate::parallel;
 use crate::shape::{self, Dims};
 use crate::{Error, Float, Result, Tensor};
 
@@ -86,7 +87,7 @@ fn gemm_on<T: Float>(
     }
     debug_assert!(lhs.data.len() > (m - 1) * lhs.row_stride + (k - 1) * lhs.col_stride);
     debug_assert!(rhs.data.len() > (k - 1) * rhs.row_stride + (n - 1) * rhs.col_stride);
-    let parallelism = threads::gemm_parallelism(may_thread && m * n * k >= PARALLEL_WORK);
+    let parallelism = parallel::gemm_parallelism(may_thread && m * n * k >= PARALLEL_WORK);
     // SAFETY: the asserts above keep every strided read inside `lhs` and `rhs`, and `dst` holds
     // m·n contiguous elements; `gemm` computes dst = alpha·dst + beta·lhs·rhs.
     unsafe {
@@ -166,7 +167,7 @@ impl<T: Float> Tensor<T> {
     /// axes differ.
     pub fn matmul(&self, rhs: &Self) -> Result<Self> {
         let p = product_layout(self.shape(), rhs.shape())?;
-        let mut out = vec![T::zero(); shape::numel(&p.out_shape)];
+        let mut out = buffer::for_overwrite(shape::numel(&p.out_shape));
         if p.shared_rhs {
             // Fold the batch into the rows: one large product.
             gemm(
@@ -201,10 +202,13 @@ impl<T: Float> Tensor<T> {
     /// [`Error::ShapeMismatch`] when the sizes do not fit.
     pub fn linear(&self, weight: &Self, bias: Option<&Self>) -> Result<Self> {
         let (rows, inputs, outputs) = linear_layout(self, weight, bias)?;
-        let mut out = match bias {
-            Some(b) => b.data().repeat(rows),
-            None => vec![T::zero(); rows * outputs],
-        };
+        let mut out = buffer::for_overwrite(rows * outputs);
+        if let Some(b) = bias {
+            // The product accumulates onto the bias rows.
+            for row in out.chunks_exact_mut(outputs) {
+                row.copy_from_slice(b.data());
+            }
+        }
         gemm(
             rows,
             outputs,
@@ -260,8 +264,8 @@ pub(crate) fn matmul_backward<T: Float>(
     wanted: Wanted,
 ) -> (Option<Tensor<T>>, Option<Tensor<T>>) {
     let p = product_layout(lhs.shape(), rhs.shape()).expect("shapes checked in forward");
-    let mut grad_lhs = wanted.lhs.then(|| vec![T::zero(); lhs.numel()]);
-    let mut grad_rhs = wanted.rhs.then(|| vec![T::zero(); rhs.numel()]);
+    let mut grad_lhs = wanted.lhs.then(|| buffer::for_overwrite(lhs.numel()));
+    let mut grad_rhs = wanted.rhs.then(|| buffer::for_overwrite(rhs.numel()));
     let (rows, batches) = if p.shared_rhs {
         (p.batch * p.m, 1)
     } else {
@@ -320,24 +324,24 @@ pub(crate) fn linear_backward<T: Float>(
     // batches that beats splitting each product.
     let side_by_side = wanted.lhs
         && wanted.rhs
-        && threads::current_num_threads() > 1
+        && parallel::current_num_threads() > 1
         && rows * inputs * outputs >= PARALLEL_WORK;
     let input_grad = |may_thread: bool| {
-        let mut out = vec![T::zero(); x.numel()];
+        let mut out = buffer::for_overwrite(x.numel());
         let w = MatRef::rows(weight.data(), inputs);
         let gr = MatRef::rows(g, outputs);
         gemm_on(rows, inputs, outputs, gr, w, &mut out, false, may_thread);
         Tensor::from_parts(out, x.shape())
     };
     let weight_grad = |may_thread: bool| {
-        let mut out = vec![T::zero(); weight.numel()];
+        let mut out = buffer::for_overwrite(weight.numel());
         let xs = MatRef::rows(x.data(), inputs);
         let gt = MatRef::transposed(g, outputs);
         gemm_on(outputs, inputs, rows, gt, xs, &mut out, false, may_thread);
         Tensor::from_parts(out, weight.shape())
     };
     let (grad_x, grad_w) = if side_by_side {
-        let (gx, gw) = threads::join(|| input_grad(false), || weight_grad(false));
+        let (gx, gw) = parallel::join(|| input_grad(false), || weight_grad(false));
         (Some(gx), Some(gw))
     } else {
         (
@@ -346,7 +350,7 @@ pub(crate) fn linear_backward<T: Float>(
         )
     };
     let grad_b = has_bias.then(|| {
-        let mut sums = vec![T::zero(); outputs];
+        let mut sums = buffer::zeroed(outputs);
         for row in g.chunks_exact(outputs) {
             for (s, &v) in sums.iter_mut().zip(row) {
                 *s += v;

@@ -5,5 +5,4 @@ pub mod layout;
 pub mod matmul;
 pub mod reduce;
 pub mod softmax;
-mod threads;
 pub mod unary;

@@ -15,6 +15,7 @@
 //! assert_eq!(x.mean(None, false).unwrap().item().unwrap(), 3.5);
 //! ```
 
+use crate::buffer;
 use crate::shape::{self, Dims};
 use crate::{Float, Result, Tensor};
 
@@ -137,7 +138,7 @@ impl AxisReduction {
         let (outer, size, inner) =
             lanes("reduce", x.shape(), self.axis).expect("axis checked in forward");
         let (xd, yd, gd) = (x.data(), y.data(), grad.data());
-        let mut out = vec![T::zero(); x.numel()];
+        let mut out = buffer::zeroed(x.numel());
         for o in 0..outer {
             let base = o * size * inner;
             for i in 0..inner {

@@ -14,6 +14,7 @@
 //! assert_eq!(y.data(), &[0.5, 0.5, 1.0, 0.0]);
 //! ```
 
+use crate::buffer;
 use crate::shape;
 use crate::{Float, Result, Tensor};
 
@@ -28,7 +29,7 @@ fn per_lane<T: Float>(
     let x = inputs[0];
     shape::check_axis(op, axis, x.rank())?;
     let (outer, size, inner) = shape::split_at_axis(x.shape(), axis);
-    let mut out = vec![T::zero(); x.numel()];
+    let mut out = buffer::zeroed(x.numel());
     let (mut a, mut b, mut c) = (
         vec![T::zero(); size],
         vec![T::zero(); size],
