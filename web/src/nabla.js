@@ -73,6 +73,17 @@ const nabla = {
   optimizeContours(options) {
     return call(ready, wasm.optimizeContours, text(options));
   },
+  /**
+   * `nabla regress FILE.csv --format json` on the CSV text: options are its flags in camelCase
+   * (`{y: "y", x: ["x"], alpha: 0.05, noIntercept, method, bgOrder, exactLimit}`), `claims`
+   * (the claims file's text, or an object) and `tolerance` as `--claims` and `--tolerance`, and
+   * `file`, the CSV's name in messages and in the document (default "data.csv").
+   */
+  regress(csvText, options = {}) {
+    const o = { ...options };
+    if (o.claims !== undefined && o.claims !== null) o.claims = text(o.claims);
+    return call(ready, wasm.regress, String(csvText), JSON.stringify(o));
+  },
   /** `nabla train … --format json`: a whole run (options: its flags in camelCase). */
   train(options = {}) {
     return call(ready, wasm.train, text(options));

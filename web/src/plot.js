@@ -42,8 +42,11 @@ export function label(v) {
   return Number(v.toPrecision(3)).toString();
 }
 
-/** Draws the frame, ticks and labels of a plot area; `y` may be logarithmic (values are log10). */
-export function axes(cx, box, xs, ys, { xTitle = '', yTitle = '', logY = false } = {}) {
+/**
+ * Draws the frame, ticks and labels of a plot area; `y` may be logarithmic (values are log10);
+ * `yTicks`: about how many ticks on a linear y axis.
+ */
+export function axes(cx, box, xs, ys, { xTitle = '', yTitle = '', logY = false, yTicks = 5 } = {}) {
   cx.save();
   cx.strokeStyle = '#111827';
   cx.lineWidth = 1.5;
@@ -59,7 +62,7 @@ export function axes(cx, box, xs, ys, { xTitle = '', yTitle = '', logY = false }
   }
   cx.textAlign = 'right';
   cx.textBaseline = 'middle';
-  const yt = logY ? ticks(Math.floor(ys.lo), Math.ceil(ys.hi)).filter((t) => Number.isInteger(t) && t >= ys.lo - 1e-9 && t <= ys.hi + 1e-9) : ticks(ys.lo, ys.hi);
+  const yt = logY ? ticks(Math.floor(ys.lo), Math.ceil(ys.hi)).filter((t) => Number.isInteger(t) && t >= ys.lo - 1e-9 && t <= ys.hi + 1e-9) : ticks(ys.lo, ys.hi, yTicks);
   for (const t of yt) {
     const y = ys.map(t);
     cx.beginPath(); cx.moveTo(box.left - 5, y); cx.lineTo(box.left, y); cx.stroke();

@@ -25,6 +25,12 @@ export const PAGES = [
     blurb: 'Every activation and its derivative, parameters as sliders, PyTorch\'s derivative at each kink, and the properties measured.',
   },
   {
+    href: 'regress.html',
+    title: 'Regression + Durbin–Watson',
+    short: 'Regression',
+    blurb: 'Least squares on your CSV with its summary, the residual and lag plots, the Durbin–Watson d with exact p-values, d_L, d_U and the verdict; paste a solution to have it marked.',
+  },
+  {
     href: 'bench.html',
     title: 'Speed',
     blurb: 'nabla bench in this browser: a 2-2-1 step, a digits epoch and an f32 matrix product, timed in WebAssembly.',
@@ -39,7 +45,7 @@ function header() {
   el.replaceChildren(
     h('a', { class: 'brand', href: 'index.html' }, '∇ nabla'),
     h('nav', {}, ...PAGES.filter((p) => p.href !== 'index.html').map((p) =>
-      h('a', p.href === here ? { href: p.href, 'aria-current': 'page' } : { href: p.href }, p.title))),
+      h('a', p.href === here ? { href: p.href, 'aria-current': 'page' } : { href: p.href }, p.short ?? p.title))),
   );
 }
 

@@ -82,6 +82,16 @@ pub fn optimize_contours(options: &str) -> Result<String, JsError> {
     crate::optimize::contours(options).map_err(error)
 }
 
+/// [`crate::regress::json`]: the `nabla regress FILE.csv --format json` document for the CSV
+/// text, as text.
+///
+/// # Errors
+/// The CLI's one-line message.
+#[wasm_bindgen]
+pub fn regress(csv: &str, options: &str) -> Result<String, JsError> {
+    crate::regress::json(csv, options).map_err(error)
+}
+
 /// [`crate::train::json`]: the `nabla train --format json` document, as text.
 ///
 /// # Errors

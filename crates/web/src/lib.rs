@@ -25,4 +25,5 @@ pub mod bindings;
 pub mod optimize;
 pub mod options;
 pub mod playground;
+pub mod regress;
 pub mod train;
