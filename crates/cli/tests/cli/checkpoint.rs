@@ -233,3 +233,126 @@ fn contradicting_flags_are_refused_naming_the_flag() {
     assert!(run.stderr.contains("--resume"), "{}", run.stderr);
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+/// Trains `flags` for 2 epochs with a checkpoint, then asserts that resuming with each of
+/// `agree` (a flag restating the resolved default) is accepted and with each of `refuse` is
+/// refused with its message.
+fn resolved_defaults_are_compared(
+    tag: &str,
+    flags: &[&str],
+    agree: &[&[&str]],
+    refuse: &[(&[&str], &str)],
+) {
+    let dir = scratch(tag);
+    let ck = dir.join("c.ckpt");
+    let mut first = vec!["train", "--epochs", "2", "--checkpoint", s(&ck)];
+    first.extend(["--format", "json", "--quiet"]);
+    first.extend_from_slice(flags);
+    nabla_json(&first);
+    for extra in agree {
+        let mut args = vec!["train", "--resume", s(&ck), "--format", "json", "--quiet"];
+        args.extend_from_slice(extra);
+        assert_eq!(nabla_json(&args)["epochs"], 2, "{tag}: {extra:?}");
+    }
+    for (extra, message) in refuse {
+        let mut args = vec!["train", "--resume", s(&ck), "--quiet"];
+        args.extend_from_slice(extra);
+        assert_usage_error(&args, message);
+    }
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn a_resumed_run_compares_the_defaults_the_run_resolved() {
+    // Issue 12: the checkpoint stored `--lr` as unset, so `--lr 0.5` "contradicted the
+    // checkpoint's unset" and `--lr 0.001` (adam's default, the rate the run used) was refused.
+    resolved_defaults_are_compared(
+        "defaults",
+        &[
+            "--data",
+            "penguins",
+            "--hidden",
+            "8",
+            "--activation",
+            "leaky_relu",
+        ],
+        &[
+            &["--lr", "0.001"],
+            &["--weight-decay", "0"],
+            &["--alpha", "0.01"],
+            &["--opt", "beta2=0.999", "--opt", "amsgrad=false"],
+            &["--target", "species"],
+            &["--optimizer", "adam", "--activation", "leaky_relu"],
+        ],
+        &[
+            (
+                &["--lr", "0.5"],
+                "--lr: 0.5 contradicts the checkpoint's 0.001",
+            ),
+            (
+                &["--weight-decay", "0.1"],
+                "--weight-decay: 0.1 contradicts the checkpoint's 0",
+            ),
+            (
+                &["--alpha", "0.2"],
+                "--alpha: 0.2 contradicts the checkpoint's 0.01",
+            ),
+            (
+                &["--opt", "beta2=0.99"],
+                "--opt beta2: 0.99 contradicts the checkpoint's 0.999",
+            ),
+            (
+                &["--optimizer", "sgd"],
+                "--optimizer: sgd contradicts the checkpoint's adam",
+            ),
+            (
+                &["--activation", "elu"],
+                "--activation: elu contradicts the checkpoint's leaky_relu",
+            ),
+            (
+                &["--target", "sex"],
+                "--target: sex contradicts the checkpoint's species",
+            ),
+        ],
+    );
+}
+
+#[test]
+fn a_resumed_multitask_run_compares_task_kinds_and_weights() {
+    resolved_defaults_are_compared(
+        "mtl_defaults",
+        &[
+            "--data",
+            "penguins",
+            "--task",
+            "species",
+            "--task",
+            "sex:binary",
+            "--shared",
+            "8",
+            "--head",
+            "0",
+            "--optimizer",
+            "rmsprop",
+        ],
+        &[
+            &["--task", "species:classes", "--task", "sex"],
+            &["--weights", "1,1"],
+            &["--lr", "0.01"],
+        ],
+        &[
+            (
+                &["--weights", "2,1"],
+                "--weights: 2.0,1.0 contradicts the checkpoint's 1.0,1.0",
+            ),
+            (
+                &["--lr", "0.001"],
+                "--lr: 0.001 contradicts the checkpoint's 0.01",
+            ),
+            (
+                &["--task", "species"],
+                "--task: species:classes contradicts the checkpoint's species:classes,sex:binary",
+            ),
+        ],
+    );
+}

@@ -428,8 +428,11 @@ fn train_typed<T: Float>(
         .map(|v| tensors::<T>(v, objective))
         .transpose()?;
     let mut mlp = Mlp::<T>::new(mlp_config, args.seed)?;
-    let from = resume::load(args)?;
-    let mut writer = resume::Writer::new(args);
+    let resolved =
+        resume::Resolved::new(&config.optimizer, &args.activation, mlp_config.activation)
+            .with("target", prepared.target.clone().into());
+    let from = resume::load(args, &resolved)?;
+    let mut writer = resume::Writer::new(args, &resolved);
     let mut bar = progress::Progress::new(args.epochs, args.common.quiet);
     let validation_examples = validation
         .as_ref()

@@ -259,8 +259,15 @@ fn train_network_with<T: Float>(
         .transpose()?;
     let model = MultiTaskModel::<T>::new(model_config, config.train.seed)?;
     let mut learner = MultiTaskLearner::new(model, config)?;
-    let from = args.map(resume::load).transpose()?.flatten();
-    let mut writer = args.and_then(resume::Writer::new);
+    let resolved = args.map(|a| resolved_settings(a, data, model_config, config));
+    let from = args
+        .zip(resolved.as_ref())
+        .map(|(a, r)| resume::load(a, r))
+        .transpose()?
+        .flatten();
+    let mut writer = args
+        .zip(resolved.as_ref())
+        .and_then(|(a, r)| resume::Writer::new(a, r));
     let mut write = |c: &Checkpoint<Vec<Option<Metrics>>, BalanceState>| match writer.as_mut() {
         Some(w) => w.write(c),
         None => Ok(()),
@@ -294,6 +301,42 @@ fn train_network_with<T: Float>(
         test: test.metrics(&model.predict(test.x())?)?,
         parameters: (model.parameter_count(), model.shared_parameter_count()),
     })
+}
+
+/// The run's resolved settings for its checkpoint: the optimizer's and activation's values, each
+/// task with its kind, and the task weights of a method that takes them (all 1 when
+/// `--weights` is left out).
+fn resolved_settings(
+    args: &TrainArgs,
+    data: &TaskData,
+    model_config: &MultiTaskConfig,
+    config: &MultiTaskTrainConfig,
+) -> resume::Resolved {
+    let tasks: Vec<Value> = data
+        .tasks
+        .iter()
+        .map(|t| Value::from(format!("{}:{}", t.name, kind_name(t.objective))))
+        .collect();
+    let weights: Vec<String> = if config.weights.is_empty() {
+        vec![1.0; data.tasks.len()]
+    } else {
+        config.weights.clone()
+    }
+    .into_iter()
+    .map(|w| Value::from(w).to_string())
+    .collect();
+    let resolved = resume::Resolved::new(
+        &config.train.optimizer,
+        &args.activation,
+        model_config.activation,
+    )
+    .with("task", Value::Array(tasks));
+    // Uncertainty weighting learns its weights and takes none.
+    if matches!(config.balance, Balance::Uncertainty) {
+        resolved
+    } else {
+        resolved.with("weights", Value::from(weights.join(",")))
+    }
 }
 
 fn writer_given(args: Option<&TrainArgs>) -> bool {
