@@ -29,7 +29,7 @@ function slider(id, text, value, lo, hi, log, onInput) {
     out.textContent = label(v);
     onInput(v);
   });
-  return h('tr', {}, h('td', {}, text), h('td', { style: 'width: 55%' }, input), h('td', {}, out));
+  return h('tr', {}, h('td', { class: 'slider-name' }, text), h('td', { style: 'width: 50%' }, input), h('td', {}, out));
 }
 
 /** The optimizer rows and the shared sliders, from each optimizer's defaults. */
@@ -50,7 +50,8 @@ function controls() {
     const users = OPTIMIZERS.filter((n) => takes(defaults[n]));
     const start = defaults[users[0]][key];
     state.shared[option] = start;
-    return slider(`shared-${option}`, `${option} (${users.join(', ')})`, start, lo, hi, false,
+    const name = h('span', {}, option, h('br'), h('span', { class: 'muted small' }, users.join(', ')));
+    return slider(`shared-${option}`, name, start, lo, hi, false,
       (v) => { state.shared[option] = v; recompute(); });
   }));
 }
@@ -97,7 +98,12 @@ function drawMap(frame) {
   cx.font = '13px "DejaVu Sans", sans-serif';
   cx.textAlign = 'center';
   cx.textBaseline = 'middle';
+  // A label is left out where it would overlap one already placed or a minimum's star.
+  const placed = race.minima.map(([mx, my]) => ({ x: xs.map(mx), y: ys.map(my), w: 26, h: 26 }));
   for (const [x, y, text] of labels) {
+    const area = { x, y, w: cx.measureText(text).width + 8, h: 18 };
+    if (placed.some((b) => Math.abs(b.x - area.x) < (b.w + area.w) / 2 && Math.abs(b.y - area.y) < (b.h + area.h) / 2)) continue;
+    placed.push(area);
     cx.lineWidth = 4; cx.strokeStyle = '#fff'; cx.strokeText(text, x, y);
     cx.fillStyle = '#334155'; cx.fillText(text, x, y);
   }
@@ -136,6 +142,14 @@ function drawLoss(frame) {
   lineChart($('loss'), series, { xTitle: 'step', yTitle: 'loss f(x, y)' });
 }
 
+/** A table's number: three significant digits, small and large ones in exponent form. */
+function figure(v) {
+  const a = Math.abs(v);
+  if (a !== 0 && (a < 1e-2 || a >= 1e5)) return v.toExponential(2).replace('e+', 'e');
+  return String(Number(v.toPrecision(3)));
+}
+
+/** The results table: each run's steps to the threshold, final loss, path length, oscillation. */
 function results() {
   const t = state.race.threshold;
   $('ranking').replaceChildren(h('table', { id: 'results' },
@@ -143,8 +157,8 @@ function results() {
     h('tbody', {}, ...state.race.runs.map((run) => h('tr', {},
       h('td', {}, h('span', { class: 'swatch', style: `background: ${COLOURS[OPTIMIZERS.indexOf(run.optimizer)]}` }), run.optimizer),
       h('td', { class: 'num' }, run.steps_to_threshold ?? (run.diverged_at !== null ? `diverged at ${run.diverged_at}` : '—')),
-      h('td', { class: 'num' }, run.final_loss === null ? '—' : label(run.final_loss)),
-      h('td', { class: 'num' }, label(run.path_length)),
+      h('td', { class: 'num' }, run.final_loss === null ? '—' : figure(run.final_loss)),
+      h('td', { class: 'num' }, figure(run.path_length)),
       h('td', { class: 'num' }, String(run.oscillation)))))));
 }
 

@@ -42,6 +42,15 @@ export function label(v) {
   return Number(v.toPrecision(3)).toString();
 }
 
+/** Labels for `values` (ascending ticks): `label`'s, with more digits until neighbours differ. */
+export function tickLabels(values) {
+  let out = values.map(label);
+  for (let digits = 4; digits <= 12 && new Set(out).size < out.length; digits += 1) {
+    out = values.map((v) => (v === 0 ? '0' : String(Number(v.toPrecision(digits)))));
+  }
+  return out;
+}
+
 /**
  * Draws the frame, ticks and labels of a plot area; `y` may be logarithmic (values are log10);
  * `yTicks`: about how many ticks on a linear y axis.
@@ -55,25 +64,30 @@ export function axes(cx, box, xs, ys, { xTitle = '', yTitle = '', logY = false, 
   cx.font = '14px "DejaVu Sans", sans-serif';
   cx.textAlign = 'center';
   cx.textBaseline = 'top';
-  for (const t of ticks(xs.lo, xs.hi)) {
+  const xt = ticks(xs.lo, xs.hi);
+  const xl = tickLabels(xt);
+  xt.forEach((t, i) => {
     const x = xs.map(t);
     cx.beginPath(); cx.moveTo(x, box.bottom); cx.lineTo(x, box.bottom + 5); cx.stroke();
-    cx.fillText(label(t), x, box.bottom + 7);
-  }
+    cx.fillText(xl[i], x, box.bottom + 7);
+  });
   cx.textAlign = 'right';
   cx.textBaseline = 'middle';
   const yt = logY ? ticks(Math.floor(ys.lo), Math.ceil(ys.hi)).filter((t) => Number.isInteger(t) && t >= ys.lo - 1e-9 && t <= ys.hi + 1e-9) : ticks(ys.lo, ys.hi, yTicks);
-  for (const t of yt) {
+  const yl = logY ? yt.map((t) => `1e${t}`) : tickLabels(yt);
+  yt.forEach((t, i) => {
     const y = ys.map(t);
     cx.beginPath(); cx.moveTo(box.left - 5, y); cx.lineTo(box.left, y); cx.stroke();
-    cx.fillText(logY ? `1e${t}` : label(t), box.left - 8, y);
-  }
+    cx.fillText(yl[i], box.left - 8, y);
+  });
+  // The y title goes clear of the widest tick label, within the canvas.
+  const widest = Math.max(0, ...yl.map((t) => cx.measureText(t).width));
   cx.font = '15px "DejaVu Sans", sans-serif';
   cx.textAlign = 'center';
   cx.textBaseline = 'bottom';
   cx.fillText(xTitle, (box.left + box.right) / 2, box.bottom + 44);
   cx.save();
-  cx.translate(box.left - 58, (box.top + box.bottom) / 2);
+  cx.translate(Math.max(2, Math.min(box.left - 58, box.left - 8 - widest - 24)), (box.top + box.bottom) / 2);
   cx.rotate(-Math.PI / 2);
   cx.textBaseline = 'top';
   cx.fillText(yTitle, 0, 0);

@@ -174,6 +174,10 @@ async function serve() {
   return server;
 }
 
+/** The screenshots' sizes: a projector's 1280×800, and a narrow window (one column). */
+const WIDE = { width: 1280, height: 800 };
+const NARROW = { width: 760, height: 900 };
+
 const server = await serve();
 const base = `http://127.0.0.1:${server.address().port}/`;
 const profile = mkdtempSync(join(tmpdir(), 'nabla-chromium-'));
@@ -182,7 +186,7 @@ const context = await chromium.launchPersistentContext(profile, {
   headless: true,
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
     '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync'],
-  viewport: { width: 1440, height: 900 },
+  viewport: WIDE,
 });
 mkdirSync(shots, { recursive: true });
 
@@ -205,9 +209,23 @@ async function open(name) {
   return { page, problems };
 }
 
-/** Screenshot and the no-problems check, at the end of a page's test. */
+/** The page is no wider than the window: nothing clipped or scrolled sideways. */
+async function fitsWidth(page, name, size) {
+  const [scroll, inner] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+  assert.ok(scroll <= inner, `${name} at ${size.width}×${size.height}: ${scroll} px wide in a ${inner} px window`);
+}
+
+/**
+ * Screenshots at 1280×800 (NAME.png) and in a narrow window (NAME-narrow.png), each checked for
+ * sideways overflow, and the no-problems check, at the end of a page's test.
+ */
 async function finish(name, { page, problems }) {
+  await fitsWidth(page, name, WIDE);
   await page.screenshot({ path: join(shots, name.replace('.html', '.png')), fullPage: true });
+  await page.setViewportSize(NARROW);
+  await page.waitForTimeout(400);
+  await fitsWidth(page, name, NARROW);
+  await page.screenshot({ path: join(shots, name.replace('.html', '-narrow.png')), fullPage: true });
   assert.deepEqual(problems, [], `${name}: console errors, failed or outside requests`);
   await page.close();
 }
