@@ -23,6 +23,10 @@
 //! the quadrature is accurate for any n (R's default, Pan's algorithm, loses accuracy beyond
 //! n ≈ 100).
 //!
+//! With one residual degree of freedom (n = r + 1) there is one eigenvalue ν and d = ν: under
+//! H0 d has that one possible value, so `greater` = `less` = `two_sided` = 1 and the null
+//! variance is 0. The test exists but can detect nothing.
+//!
 //! The eigenvalue step costs O(n³): above [`DEFAULT_EXACT_LIMIT`] observations the p-values use
 //! the normal distribution with the *exact* null mean and variance of d (as `dwtest` with
 //! `exact = FALSE`), and say so in [`DurbinWatson::p_method`].
@@ -165,7 +169,17 @@ pub fn durbin_watson(
             n,
         )?;
     }
-    let (greater, less, p_method) = if exact {
+    let (greater, less, p_method) = if n - r == 1 {
+        // One residual degree of freedom: M·A·M has one non-zero eigenvalue ν and d = ν, so
+        // under H0 d has that one possible value and P(D ≤ d) = P(D ≥ d) = 1. (The quadrature
+        // would see ν − d as rounding noise of either sign and answer 0 or 1.)
+        let method = if exact {
+            PMethod::Exact
+        } else {
+            PMethod::NormalExactMoments
+        };
+        (1.0, 1.0, method)
+    } else if exact {
         let nu = eigenvalues_mam(&q, &b, &c)?;
         let shifted: Vec<f64> = nu.iter().map(|v| v - statistic).collect();
         (lower_tail(&shifted)?, upper_tail(&shifted)?, PMethod::Exact)

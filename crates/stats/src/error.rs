@@ -87,7 +87,7 @@ pub enum StatsError {
     },
     /// The fit leaves too few residual degrees of freedom for the Breusch–Godfrey auxiliary
     /// regression (it needs n ≥ rank + 2): the test is not computable, the fit itself is fine.
-    #[error("Breusch–Godfrey is not computable with {n} observations for a design of rank {rank}: the auxiliary regression needs at least rank + 2 observations")]
+    #[error("Breusch–Godfrey is not computable with {n} observations for a design of rank {rank}: its auxiliary regression needs at least rank + 2 = {needed} (the fit itself stands)", needed = rank + 2)]
     BreuschGodfreyNotComputable {
         /// Number of observations.
         n: usize,

@@ -79,10 +79,18 @@ pub(crate) struct ExactMoments {
 
 impl ExactMoments {
     /// From m, `Σλ` and `Σλ²` (the traces of M·A and (M·A)² in the Durbin–Watson test).
+    ///
+    /// The variance is never negative (m·Σλ² ≥ (Σλ)²): rounding below 0 is 0, and one weight
+    /// (m = 1) has variance 0 exactly, where the traces would leave noise of either sign.
     pub(crate) fn from_power_sums(m: f64, sum: f64, sum_sq: f64) -> Self {
+        let variance = 2.0 * (m * sum_sq - sum * sum) / (m * m * (m + 2.0));
         Self {
             mean: sum / m,
-            variance: 2.0 * (m * sum_sq - sum * sum) / (m * m * (m + 2.0)),
+            variance: if m <= 1.0 || variance < 0.0 {
+                0.0
+            } else {
+                variance
+            },
         }
     }
 

@@ -27,9 +27,63 @@ fn a_fit_with_one_residual_degree_of_freedom_is_fitted_and_breusch_godfrey_is_no
         ),
         "{err}"
     );
-    // Durbin–Watson still exists: one non-zero eigenvalue, d is that eigenvalue.
+    // Durbin–Watson still exists: one non-zero eigenvalue, d is that eigenvalue, and under H0
+    // d has that one value: both tails are 1 (they used to be 1 and 0, whichever way the
+    // rounding of ν − d fell, a "significant" negative autocorrelation at p = 0), exact or
+    // approximated, and the null variance is 0, not rounding noise below it.
+    for exact_limit in [DurbinWatsonConfig::default().exact_limit, 0] {
+        let config = DurbinWatsonConfig {
+            exact_limit,
+            ..DurbinWatsonConfig::default()
+        };
+        let dw = durbin_watson(&design, &fit, &config).unwrap();
+        assert!(dw.statistic.is_finite() && dw.statistic >= 0.0 && dw.statistic <= 4.0);
+        let p = dw.p_value;
+        assert_eq!((p.greater, p.less, p.two_sided), (1.0, 1.0, 1.0));
+        assert_eq!(dw.null_variance, 0.0);
+        assert!((dw.null_mean - dw.statistic).abs() < 1e-12);
+    }
+}
+
+#[test]
+fn a_fit_with_as_many_observations_as_columns_is_an_error_naming_both() {
+    let x = [1.0, 2.0];
+    let y = [1.0, 3.0];
+    let design = Design::new(&[("x", &x[..])], true).unwrap();
+    let err = OlsConfig::default().fit(&design, &y).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            StatsError::TooFewObservations {
+                rows: 2,
+                columns: 2
+            }
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_fit_with_two_residual_degrees_of_freedom_computes_every_test() {
+    // n = k + 2: Breusch–Godfrey of order 1 exists (its F test has one degree of freedom left);
+    // order 2 is beyond the largest and named with it.
+    let x = [1.0, 2.0, 4.0, 5.0];
+    let y = [1.0, 3.0, 2.0, 7.0];
+    let design = Design::new(&[("x", &x[..])], true).unwrap();
+    let fit = OlsConfig::default().fit(&design, &y).unwrap();
+    assert_eq!(max_breusch_godfrey_order(&fit), 1);
+    let bg = breusch_godfrey(&design, &fit, 1).unwrap();
+    assert!(bg.statistic.is_finite() && bg.p_value > 0.0 && bg.p_value < 1.0);
+    assert_eq!(bg.f_df, (1, 1));
+    let err = breusch_godfrey(&design, &fit, 2).unwrap_err();
+    assert!(
+        matches!(err, StatsError::InvalidOrder { order: 2, max: 1 }),
+        "{err}"
+    );
     let dw = durbin_watson(&design, &fit, &DurbinWatsonConfig::default()).unwrap();
-    assert!(dw.statistic.is_finite() && dw.statistic >= 0.0 && dw.statistic <= 4.0);
+    let p = dw.p_value;
+    assert!(p.greater > 0.0 && p.greater < 1.0 && (p.greater + p.less - 1.0).abs() < 1e-9);
+    assert!(dw.null_variance > 0.0);
 }
 
 #[test]

@@ -364,3 +364,48 @@ fn above_the_exact_limit_the_approximation_is_labelled() {
         1e-9
     ));
 }
+
+#[test]
+fn one_residual_degree_of_freedom_is_fitted_with_breusch_godfrey_not_computable() {
+    // n = k + 1 was refused with "--bg-order 1: …", a flag nobody gave. Now: exit 0, the
+    // coefficients, Durbin–Watson p-values of 1, Breusch–Godfrey null with its note, the
+    // reason on stderr and in the text report.
+    let csv = scratch("df1.csv", "x,y\n1,1\n2,3\n4,2\n");
+    let run = nabla(&["regress", &csv, "--y", "y", "--format", "json"]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(run
+        .stderr
+        .contains("warning: one residual degree of freedom"));
+    let doc: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(
+        (&doc["n"], &doc["k"], &doc["df_resid"]),
+        (&3.into(), &2.into(), &1.into())
+    );
+    assert!(doc["breusch_godfrey"]["statistic"].is_null());
+    assert!(doc["breusch_godfrey"]["note"]
+        .as_str()
+        .unwrap()
+        .contains("needs at least rank + 2 = 4"));
+    assert_eq!(doc["durbin_watson"]["p_value"]["two_sided"], 1.0);
+    let text = nabla(&["regress", &csv, "--y", "y", "--quiet"]);
+    assert_eq!(text.status, 0, "{}", text.stderr);
+    assert!(text.stderr.is_empty(), "{}", text.stderr);
+    let section = text.stdout.split("Breusch–Godfrey test").nth(1).unwrap();
+    assert!(
+        section.contains("not computable with 3 observations"),
+        "{section}"
+    );
+    // n = k: an error naming both counts; n = k + 2: order 1 exists, order 2 names the flag.
+    let square = scratch("df0.csv", "x,y\n1,1\n2,3\n");
+    assert_usage_error(
+        &["regress", &square, "--y", "y"],
+        "2 observations for 2 design columns",
+    );
+    let df2 = scratch("df2.csv", "x,y\n1,1\n2,3\n4,2\n5,7\n");
+    let doc = nabla_json(&["regress", &df2, "--y", "y", "--format", "json"]);
+    assert!(doc["breusch_godfrey"]["p_value"].is_f64());
+    assert_usage_error(
+        &["regress", &df2, "--y", "y", "--bg-order", "2"],
+        "--bg-order 2: Breusch–Godfrey order 2 must be between 1 and 1",
+    );
+}

@@ -41,7 +41,27 @@ pub fn to_json(r: &Regression) -> Value {
     let bounds = dw.bounds.map_or(Value::Null, |b| {
         json!({"alpha": b.alpha, "d_l": num(b.d_l), "d_u": num(b.d_u), "method": b.method.name()})
     });
-    let bg = &r.bg;
+    let breusch_godfrey = match &r.bg {
+        Ok(bg) => json!({
+            "order": bg.order,
+            "statistic": num(bg.statistic),
+            "p_value": num(bg.p_value),
+            "df": bg.order,
+            "f_statistic": num(bg.f_statistic),
+            "f_p_value": num(bg.f_p_value),
+            "f_df": [bg.f_df.0, bg.f_df.1],
+        }),
+        Err(not) => json!({
+            "order": not.order,
+            "statistic": null,
+            "p_value": null,
+            "df": not.order,
+            "f_statistic": null,
+            "f_p_value": null,
+            "f_df": null,
+            "note": not.note,
+        }),
+    };
     json!({
         "file": r.file,
         "y": r.y_name,
@@ -82,15 +102,7 @@ pub fn to_json(r: &Regression) -> Value {
             "bounds": bounds,
             "verdict": dw.verdict.map_or(Value::Null, |v| json!(v.name())),
         },
-        "breusch_godfrey": {
-            "order": bg.order,
-            "statistic": num(bg.statistic),
-            "p_value": num(bg.p_value),
-            "df": bg.order,
-            "f_statistic": num(bg.f_statistic),
-            "f_p_value": num(bg.f_p_value),
-            "f_df": [bg.f_df.0, bg.f_df.1],
-        },
+        "breusch_godfrey": breusch_godfrey,
         "warnings": r.warnings,
     })
 }

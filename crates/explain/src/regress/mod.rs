@@ -25,7 +25,7 @@ mod table;
 
 use nabla_stats::{
     breusch_godfrey, durbin_watson, BreuschGodfrey, Design, DurbinWatson, DurbinWatsonConfig,
-    Method, OlsConfig, OlsFit, PMethod, DEFAULT_EXACT_LIMIT,
+    Method, OlsConfig, OlsFit, PMethod, StatsError, DEFAULT_EXACT_LIMIT,
 };
 
 use crate::claims::{Grading, Rule};
@@ -107,10 +107,21 @@ pub struct Regression {
     pub names: Vec<String>,
     /// Durbin–Watson.
     pub dw: DurbinWatson,
-    /// Breusch–Godfrey.
-    pub bg: BreuschGodfrey,
+    /// Breusch–Godfrey, or why this fit leaves it not computable (n ≤ rank + 1: the auxiliary
+    /// regression has no residual degree of freedom; the fit itself stands).
+    pub bg: std::result::Result<BreuschGodfrey, NotComputable>,
     /// Warnings (a front-end shows them; the JSON and the text report list them).
     pub warnings: Vec<String>,
+}
+
+/// A diagnostic that does not exist for this fit, and why (the JSON gives its values as null
+/// and this note; the text report prints the note in the test's place).
+#[derive(Clone, Debug, PartialEq)]
+pub struct NotComputable {
+    /// The order asked for.
+    pub order: usize,
+    /// Why the test cannot be computed, in words.
+    pub note: String,
 }
 
 /// Parses `csv` (named `source` in messages and in the JSON's `file`) and fits it as
@@ -184,8 +195,22 @@ impl Regression {
         )
         .map_err(stats(format!("{file}: Durbin–Watson test")))?;
         let order = usize::try_from(options.bg_order).unwrap_or(usize::MAX);
-        let bg =
-            breusch_godfrey(&design, &fit, order).map_err(stats(format!("--bg-order {order}")))?;
+        let bg = match breusch_godfrey(&design, &fit, order) {
+            Ok(bg) => Ok(bg),
+            Err(error @ StatsError::BreuschGodfreyNotComputable { .. }) => Err(NotComputable {
+                order,
+                note: error.to_string(),
+            }),
+            Err(error) => return Err(stats(format!("--bg-order {order}"))(error)),
+        };
+        if fit.df_resid == 1 {
+            warnings.push(format!(
+                "one residual degree of freedom (n = {}, rank {}): under H0 the Durbin–Watson \
+                 statistic has one possible value, d itself, so its p-values are 1 and the test \
+                 can detect nothing; Breusch–Godfrey is not computable",
+                fit.n, fit.rank
+            ));
+        }
         if !options.intercept {
             warnings.push(
                 "no intercept: the Durbin–Watson bounds (d_L, d_U) and their verdict do not \
@@ -317,6 +342,70 @@ mod tests {
         assert!(
             error("x,y\n1,2\n2,2\n3,2\n", &y).starts_with("t.csv: --y y: the response is constant")
         );
+    }
+
+    #[test]
+    fn a_fit_with_one_residual_degree_of_freedom_is_fitted_with_breusch_godfrey_null_and_a_note() {
+        // n = k + 1 used to be refused with a message about --bg-order, a flag nobody gave.
+        let cases = [
+            ("x,y\n1,1\n2,3\n4,2\n", true),
+            ("a,b,y\n1,0,1\n2,1,3\n4,0,2\n3,5,1\n", true),
+            ("x,y\n1,1\n2,3\n", false),
+        ];
+        for (csv, intercept) in cases {
+            let options = RegressOptions {
+                intercept,
+                ..RegressOptions::new("y")
+            };
+            let r = regress("t.csv", csv, &options).unwrap();
+            assert_eq!(r.fit.df_resid, 1, "{csv}");
+            let doc = r.json(None);
+            assert!(doc["coefficients"][0]["p_value"].is_f64(), "{csv}");
+            assert!(doc["sigma"].is_f64() && doc["f_p_value"].is_f64(), "{csv}");
+            let bg = &doc["breusch_godfrey"];
+            assert_eq!(bg["order"], 1);
+            for field in ["statistic", "p_value", "f_statistic", "f_p_value", "f_df"] {
+                assert!(bg[field].is_null(), "{csv}: {field}");
+            }
+            let note = bg["note"].as_str().unwrap();
+            assert!(
+                note.starts_with("Breusch–Godfrey is not computable"),
+                "{note}"
+            );
+            let dw = &doc["durbin_watson"]["p_value"];
+            assert_eq!((&dw["greater"], &dw["less"]), (&1.0.into(), &1.0.into()));
+            assert!(r
+                .warnings
+                .iter()
+                .any(|w| w.starts_with("one residual degree")));
+        }
+        // n = k is an error naming both counts; an aliased column leaves n − rank = 2 and
+        // Breusch–Godfrey of order 1 exists.
+        assert!(
+            error("x,y\n1,1\n2,3\n", &RegressOptions::new("y")).ends_with(
+                "2 observations for 2 design columns: least squares needs more rows than columns"
+            )
+        );
+        let aliased = "x,x2,y\n1,2,1\n2,4,3\n4,8,2\n5,10,7\n";
+        let r = regress("t.csv", aliased, &RegressOptions::new("y")).unwrap();
+        assert_eq!((r.fit.n, r.fit.k, r.fit.rank), (4, 3, 2));
+        assert!(r.bg.is_ok());
+        // An order the fit cannot have, given by the user, is still an error naming the flag.
+        let order_2 = RegressOptions {
+            bg_order: 2,
+            ..RegressOptions::new("y")
+        };
+        assert!(error("x,y\n1,1\n2,3\n4,2\n5,7\n", &order_2).starts_with("--bg-order 2: "));
+    }
+
+    #[test]
+    fn an_ordinary_fit_has_no_note() {
+        let doc = regress("t.csv", TEXTBOOK, &RegressOptions::new("y"))
+            .unwrap()
+            .json(None);
+        assert!(doc["breusch_godfrey"].get("note").is_none());
+        assert_eq!(doc["breusch_godfrey"]["f_df"], serde_json::json!([1, 7]));
+        assert_eq!(doc["warnings"], serde_json::json!([]));
     }
 
     #[test]

@@ -140,23 +140,30 @@ pub fn render(r: &Regression) -> String {
     let _ = writeln!(out, "{eq}");
     durbin_watson_section(&mut out, r);
     let _ = writeln!(out, "{dash}");
-    let bg = &r.bg;
-    let _ = writeln!(
-        out,
-        "Breusch–Godfrey test, order {} (H0: no serial correlation up to lag {}):",
-        bg.order, bg.order
-    );
-    let _ = writeln!(
-        out,
-        "  LM = {}   p = {} (χ²({}))     F = {}   p = {} (F({}, {}))",
-        g(bg.statistic, 4),
-        p(bg.p_value),
-        bg.order,
-        g(bg.f_statistic, 4),
-        p(bg.f_p_value),
-        bg.f_df.0,
-        bg.f_df.1
-    );
+    match &r.bg {
+        Ok(bg) => {
+            let _ = writeln!(
+                out,
+                "Breusch–Godfrey test, order {} (H0: no serial correlation up to lag {}):",
+                bg.order, bg.order
+            );
+            let _ = writeln!(
+                out,
+                "  LM = {}   p = {} (χ²({}))     F = {}   p = {} (F({}, {}))",
+                g(bg.statistic, 4),
+                p(bg.p_value),
+                bg.order,
+                g(bg.f_statistic, 4),
+                p(bg.f_p_value),
+                bg.f_df.0,
+                bg.f_df.1
+            );
+        }
+        Err(not) => {
+            let _ = writeln!(out, "Breusch–Godfrey test, order {}:", not.order);
+            let _ = writeln!(out, "  {}", wrap(&not.note, WIDTH - 2, 2));
+        }
+    }
     let _ = writeln!(out, "{eq}");
     let _ = writeln!(out, "Notes:");
     let mut notes = vec![
