@@ -1,5 +1,13 @@
 //! Running optimizers on a test function and measuring their paths: steps to a loss threshold,
 //! final loss, path length and oscillation.
+//!
+//! A run *diverges* at the first step where x, y, the loss or the distance travelled so far
+//! stops being a finite number; it stops there, and that point is the last of its trajectory.
+//! Everything measured on a diverged run is measured on the points before it (its finite part),
+//! so it is always a number: `path_length` is finite and never −0 (0 when the run diverges at
+//! its first step), `best_loss` and `oscillation` are those of the finite part, and
+//! `steps_to_threshold` is the step where the finite part reached the threshold, if it did.
+//! `final_loss` does not exist (`None`): the run has no last finite loss that it ended on.
 
 use nabla_nn::optim::OptimizerConfig;
 
@@ -30,10 +38,11 @@ impl Point {
 pub struct Run {
     /// The optimizer and its hyperparameters.
     pub config: OptimizerConfig,
-    /// Every point from the start on; when the run diverged, the last point is the first
-    /// non-finite one.
+    /// Every point from the start on; when the run diverged, the last point is the one where it
+    /// diverged.
     pub trajectory: Vec<Point>,
-    /// The step at which x, y or the loss stopped being finite (the run stops there).
+    /// The step at which x, y, the loss or the distance travelled stopped being finite (the run
+    /// stops there; see the [module docs](self)).
     pub diverged_at: Option<usize>,
 }
 
@@ -46,7 +55,7 @@ pub struct Summary {
     pub final_loss: Option<f64>,
     /// The smallest loss seen on the path.
     pub best_loss: f64,
-    /// Σ ‖pₖ − pₖ₋₁‖ over the finite part of the path.
+    /// Σ ‖pₖ − pₖ₋₁‖ over the finite part of the path: finite, and +0 when it has no step.
     pub path_length: f64,
     /// Sign changes of the step direction: of Δx plus of Δy (zero steps skipped).
     pub oscillation: usize,
@@ -74,6 +83,7 @@ pub fn run(
         loss,
     });
     let mut diverged_at = None;
+    let mut length = 0.0;
     for step in 1..=steps {
         optimizer.step(&mut [&mut p[..]], &[&grad[..]])?;
         let (loss, g) = objective.value_and_gradient(p[0], p[1])?;
@@ -84,8 +94,10 @@ pub fn run(
             y: p[1],
             loss,
         };
+        let last = trajectory[trajectory.len() - 1];
+        length = add_step(length, &last, &point);
         trajectory.push(point);
-        if !point.is_finite() {
+        if !(point.is_finite() && length.is_finite()) {
             diverged_at = Some(step);
             break;
         }
@@ -117,8 +129,7 @@ impl Run {
         let best_loss = points.iter().map(|p| p.loss).fold(f64::INFINITY, f64::min);
         let path_length = points
             .windows(2)
-            .map(|w| (w[1].x - w[0].x).hypot(w[1].y - w[0].y))
-            .fold(0.0, |total, step| total + step); // an empty sum is 0, not Sum's -0.0
+            .fold(0.0, |total, w| add_step(total, &w[0], &w[1]));
         let oscillation = sign_changes(points.windows(2).map(|w| w[1].x - w[0].x))
             + sign_changes(points.windows(2).map(|w| w[1].y - w[0].y));
         Summary {
@@ -129,6 +140,13 @@ impl Run {
             oscillation,
         }
     }
+}
+
+/// `length` plus the distance from `a` to `b`: the one sum that both the run (to see the
+/// distance travelled overflow) and its summary make, in the same order. It starts from +0, so
+/// an empty path is 0, not `Sum`'s −0.
+fn add_step(length: f64, a: &Point, b: &Point) -> f64 {
+    length + (b.x - a.x).hypot(b.y - a.y)
 }
 
 /// The number of times consecutive non-zero values change sign.
@@ -220,6 +238,73 @@ mod tests {
         assert_eq!(run.diverged_at, Some(1));
         let length = run.summary(1e-3).path_length;
         assert!(length == 0.0 && length.is_sign_positive(), "{length:?}");
+    }
+
+    /// The invariants of a diverged run's measures (see the module docs).
+    fn assert_diverged_consistently(run: &Run, what: &str) {
+        let step = run.diverged_at.expect(what);
+        assert_eq!(run.trajectory.len(), step + 1, "{what}");
+        let s = run.summary(1e-3);
+        assert!(
+            s.path_length.is_finite() && s.path_length.is_sign_positive(),
+            "{what}: path_length {:?}",
+            s.path_length
+        );
+        assert!(s.final_loss.is_none(), "{what}");
+        assert!(s.best_loss.is_finite(), "{what}: best_loss {}", s.best_loss);
+        assert!(s.steps_to_threshold.is_none_or(|k| k < step), "{what}");
+        assert!(run.finite_points().iter().all(|p| p.is_finite()), "{what}");
+    }
+
+    #[test]
+    fn a_diverged_run_reports_only_numbers_measured_on_its_finite_part() {
+        use nabla_nn::optim::HyperValue;
+        let functions = [
+            nabla_nn::TestFunction::Rosenbrock,
+            nabla_nn::TestFunction::Beale,
+            nabla_nn::TestFunction::Himmelblau,
+            nabla_nn::TestFunction::Quadratic,
+        ];
+        let mut diverged = 0;
+        for function in functions {
+            let objective = Objective::Builtin(function);
+            for name in [
+                "sgd", "momentum", "nesterov", "rmsprop", "adagrad", "adam", "radam",
+            ] {
+                for lr in [0.05, 10.0, 1e10, 1e300] {
+                    let mut config = OptimizerConfig::default_for(name).unwrap();
+                    config.set("lr", HyperValue::Number(lr)).unwrap();
+                    let run = run(&objective, config, [-1.5, 2.0], 300).unwrap();
+                    if run.diverged_at.is_some() {
+                        diverged += 1;
+                        let what = format!("{} {name} lr {lr}", objective.name());
+                        assert_diverged_consistently(&run, &what);
+                    }
+                }
+            }
+        }
+        assert!(diverged > 20, "only {diverged} runs diverged");
+    }
+
+    #[test]
+    fn a_path_whose_length_overflows_diverges_where_it_overflows() {
+        // |x| + y² with steps of 1e308: x goes 0.5 → −1e308 → 0, every point and loss finite,
+        // but the distance travelled (2e308) is not.
+        let text = "abs(x) + y^2";
+        let objective = Objective::Expr {
+            text: text.to_string(),
+            expr: super::super::expr::parse(text).unwrap(),
+        };
+        let config = OptimizerConfig::from_name(
+            "sgd",
+            &[("lr", nabla_nn::optim::HyperValue::Number(1e308))],
+        )
+        .unwrap();
+        let run = run(&objective, config, [0.5, 0.0], 10).unwrap();
+        assert!(run.trajectory.iter().all(|p| p.is_finite()));
+        assert_eq!(run.diverged_at, Some(2));
+        assert_diverged_consistently(&run, "abs(x) + y^2");
+        assert_eq!(run.summary(1e-3).path_length, 1e308);
     }
 
     #[test]

@@ -240,7 +240,8 @@ pub fn run(args: &OptimizeArgs) -> anyhow::Result<()> {
         if let Some(step) = r.diverged_at {
             let last = r.trajectory[r.trajectory.len() - 1];
             args.common.warn(format_args!(
-                "{} diverged at step {step} (x = {}, y = {}, loss = {}); its run stops there",
+                "{} diverged at step {step} (x = {}, y = {}, loss = {}: a coordinate, the loss \
+                 or the distance travelled is no longer a finite number); its run stops there",
                 r.config.name(),
                 last.x,
                 last.y,
