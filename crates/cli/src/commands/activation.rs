@@ -362,6 +362,9 @@ fn table_text(props: &[(Properties, Cost)], relu_ns: f64) -> String {
 /// `--plot`: the listed functions (left) and their derivatives (right) on `--range`.
 fn draw(args: &ActivationArgs, path: &Path) -> anyhow::Result<()> {
     crate::plot::ImageFormat::from_path(path, "--plot")?;
+    crate::paths::RunPaths::new()
+        .output("--plot", Some(path))
+        .check()?;
     let list = args
         .name
         .as_deref()

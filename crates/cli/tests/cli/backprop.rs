@@ -369,7 +369,7 @@ fn bad_specs_exit_2_naming_the_file_and_field() {
     }
     assert_usage_error(
         &["backprop", "--spec", "no/such/net.json"],
-        "cannot read no/such/net.json",
+        "--spec: no file named no/such/net.json",
     );
 }
 

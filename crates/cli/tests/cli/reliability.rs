@@ -179,3 +179,66 @@ fn lr_find_prices_a_huge_step_count_before_any_work() {
         "--steps",
     );
 }
+
+#[test]
+fn a_plot_path_that_is_an_input_or_no_place_to_write_is_refused_before_any_work() {
+    // regress, optimize and activation wrote --plot only after their work, over anything: the
+    // regression's own CSV (by name, symbolic link or hard link), the claims file, a folder.
+    let dir = scratch("plot-paths");
+    let path = |name: &str| dir.join(name).display().to_string();
+    let csv = "x,y\n1,1.2\n2,1.9\n3,3.4\n4,3.8\n5,5.3\n6,5.9\n";
+    std::fs::write(dir.join("data.svg"), csv).unwrap();
+    std::fs::write(dir.join("data.csv"), csv).unwrap();
+    std::fs::write(dir.join("claims.png"), r#"{"slope": 1}"#).unwrap();
+    std::fs::hard_link(dir.join("data.csv"), dir.join("hard.png")).unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(dir.join("data.csv"), dir.join("soft.svg")).unwrap();
+    std::fs::create_dir(dir.join("folder.png")).unwrap();
+    let (data_svg, data_csv, claims) = (path("data.svg"), path("data.csv"), path("claims.png"));
+    let regress = |file: &str, plot: &str, needle: &str| {
+        assert_usage_error(&["regress", file, "--y", "y", "--plot", plot], needle);
+    };
+    regress(&data_svg, &data_svg, "nabla never overwrites an input");
+    regress(
+        &data_csv,
+        &path("hard.png"),
+        "nabla never overwrites an input",
+    );
+    #[cfg(unix)]
+    regress(
+        &data_csv,
+        &path("soft.svg"),
+        "nabla never overwrites an input",
+    );
+    regress(&data_csv, &path("folder.png"), "is a directory");
+    regress(&data_csv, &path("none/r.png"), "--plot");
+    assert_usage_error(
+        &[
+            "regress", &data_csv, "--y", "y", "--claims", &claims, "--plot", &claims,
+        ],
+        "this is the file --claims",
+    );
+    assert_eq!(std::fs::read_to_string(dir.join("data.svg")).unwrap(), csv);
+    assert_eq!(std::fs::read_to_string(dir.join("data.csv")).unwrap(), csv);
+    // Ten million steps would take minutes: the refusal comes first.
+    for plot in [path("folder.png"), path("none/race.svg")] {
+        assert_usage_error(
+            &[
+                "optimize",
+                "--function",
+                "rosenbrock",
+                "--optimizer",
+                "adam",
+                "--start",
+                "-1.5,2",
+                "--steps",
+                "10000000",
+                "--plot",
+                &plot,
+            ],
+            "--plot",
+        );
+        assert_usage_error(&["activation", "relu,tanh", "--plot", &plot], "--plot");
+    }
+    assert_usage_error(&["backprop", "--spec", &path("folder.png")], "--spec: ");
+}

@@ -60,6 +60,10 @@ pub struct BackpropArgs {
 /// file or an unknown name. A graded solution with any claim not correct is not an error: it
 /// exits 1.
 pub fn run(args: &BackpropArgs) -> anyhow::Result<ExitCode> {
+    crate::paths::RunPaths::new()
+        .input("--spec", Some(&args.spec))
+        .input("--claims", args.claims.claims.as_deref())
+        .check()?;
     let file = args.spec.display().to_string();
     let text =
         std::fs::read_to_string(&args.spec).with_context(|| format!("cannot read {file}"))?;

@@ -232,6 +232,12 @@ pub fn run(args: &OptimizeArgs) -> anyhow::Result<()> {
         );
     }
     let configs = configs(args)?;
+    if let Some(path) = &args.plot {
+        crate::plot::ImageFormat::from_path(path, "--plot")?;
+    }
+    crate::paths::RunPaths::new()
+        .output("--plot", args.plot.as_deref())
+        .check()?;
     let runs: Vec<Run> = configs
         .into_iter()
         .map(|config| race::run(&function, config, start, args.steps))
