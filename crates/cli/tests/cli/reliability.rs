@@ -242,3 +242,111 @@ fn a_plot_path_that_is_an_input_or_no_place_to_write_is_refused_before_any_work(
     }
     assert_usage_error(&["backprop", "--spec", &path("folder.png")], "--spec: ");
 }
+
+/// `n` rows of two features, a class label `kind` (cycling through `classes`) and a regression
+/// target `y` (constant when `constant`).
+fn degenerate_csv(n: usize, classes: &[&str], constant: bool) -> String {
+    let mut csv = String::from("a,b,kind,y\n");
+    for i in 0..n {
+        let y = if constant { 0.1 } else { i as f64 * 0.37 };
+        let kind = classes[i % classes.len()];
+        csv.push_str(&format!(
+            "{},{},{kind},{y}\n",
+            i as f64 * 0.5,
+            (i * 7 % 5) as f64
+        ));
+    }
+    csv
+}
+
+#[test]
+fn metrics_of_a_constant_regression_target_are_null_with_a_note_not_minus_3_8e29() {
+    // R² of a constant target was −3.8e29: its SST, tested after an f32 round trip, was 1e-34.
+    let dir = scratch("degenerate-target");
+    let file = dir.join("constant.csv");
+    std::fs::write(&file, degenerate_csv(24, &["0", "1"], true)).unwrap();
+    let file = file.display().to_string();
+    let single = [
+        "train", "--data", &file, "--target", "y", "--epochs", "2", "--hidden", "4", "--format",
+        "json", "--quiet",
+    ];
+    let run = nabla(&single);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let mut parts = vec![&doc["train"], &doc["test"]];
+    parts.extend(
+        doc["history"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| &e["train"]),
+    );
+    for part in parts {
+        assert!(part["r_squared"].is_null(), "{part}");
+        assert!(part["mse"].is_f64(), "{part}");
+        assert!(part["note"]
+            .as_str()
+            .unwrap()
+            .starts_with("r_squared is null"));
+    }
+    let multi = [
+        "train",
+        "--data",
+        &file,
+        "--task",
+        "kind:classes",
+        "--task",
+        "y:regression",
+        "--shared",
+        "4",
+        "--head",
+        "2",
+        "--epochs",
+        "2",
+        "--format",
+        "json",
+        "--quiet",
+    ];
+    let run = nabla(&multi);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let y = &doc["tasks"]["y"];
+    for part in [&y["train"], &y["test"]] {
+        assert!(
+            part["r_squared"].is_null() && part["note"].is_string(),
+            "{part}"
+        );
+    }
+    assert!(doc["tasks"]["kind"]["test"]["accuracy"].is_f64());
+    assert!(!run.stdout.contains("e29") && !run.stdout.contains("e+29"));
+}
+
+#[test]
+fn a_one_class_classification_target_is_an_error_naming_the_file_and_column() {
+    let dir = scratch("one-class");
+    let file = dir.join("one_class.csv");
+    std::fs::write(&file, degenerate_csv(24, &["3"], false)).unwrap();
+    let file = file.display().to_string();
+    let needle = format!("{file}: column \"kind\" cannot be a classes target");
+    assert_usage_error(
+        &[
+            "train", "--data", &file, "--target", "kind", "--epochs", "1",
+        ],
+        &needle,
+    );
+    assert_usage_error(
+        &[
+            "train",
+            "--data",
+            &file,
+            "--task",
+            "y:regression",
+            "--task",
+            "kind:classes",
+            "--epochs",
+            "1",
+        ],
+        &needle,
+    );
+    assert_usage_error(&["lr-find", "--data", &file, "--target", "kind"], &needle);
+}

@@ -34,6 +34,7 @@ pub mod split;
 pub mod standardize;
 mod target;
 mod task;
+pub mod trainable;
 
 pub use self::csv::{CsvOptions, TargetSpec};
 pub use batches::Batches;

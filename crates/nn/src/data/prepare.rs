@@ -18,7 +18,7 @@
 
 use nabla_tensor::{Float, Tensor};
 
-use super::{Dataset, SplitConfig, SplitData, Standardizer, Target};
+use super::{trainable, Dataset, SplitConfig, SplitData, Standardizer, Target};
 use crate::train::Objective;
 use crate::{Error, Result};
 
@@ -66,6 +66,10 @@ pub struct Prepared {
     pub standardizer: Standardizer,
     /// Rows left out for having no target value.
     pub dropped: usize,
+    /// Warnings about the data that do not stop training, one line each naming the data set
+    /// and the column (a constant regression target: [`trainable::check`]); a front-end shows
+    /// them.
+    pub warnings: Vec<String>,
 }
 
 /// Why a data set could not be prepared; the message names the setting at fault.
@@ -90,7 +94,8 @@ pub enum PrepareError {
     /// The split fractions do not fit the data.
     #[error("--test-fraction/--validation-fraction: {0}")]
     Split(Error),
-    /// Anything else (a target without values, non-finite features).
+    /// Anything else (a target without values, a classification target of one class,
+    /// non-finite features).
     #[error(transparent)]
     Data(#[from] Error),
 }
@@ -100,12 +105,13 @@ impl Prepared {
     ///
     /// # Errors
     /// An unknown target, split fractions that do not fit, a target value that is missing in
-    /// every row, non-finite features.
+    /// every row, a classification target whose rows hold one class, non-finite features.
     pub fn new(dataset: Dataset, config: &Preparation) -> std::result::Result<Self, PrepareError> {
         let target = pick_target(&dataset, config.target.as_deref())?;
         let dropped = dataset.target(&target)?.missing_count();
         // Keeping one target leaves out the rows without its value.
         let dataset = dataset.select_targets(std::slice::from_ref(&target))?;
+        let warnings = trainable::check(&dataset)?;
         let (split, standardizer) = split_standardized(&dataset, config)?;
         let objective = Objective::fit(&split.train.targets()[0]);
         Ok(Self {
@@ -115,6 +121,7 @@ impl Prepared {
             split,
             standardizer,
             dropped,
+            warnings,
         })
     }
 }
@@ -122,12 +129,17 @@ impl Prepared {
 /// The seeded split of `dataset` (every target kept), its features standardised with the
 /// training part's statistics when `config.standardize` (the identity scaling otherwise).
 ///
+/// Every target is checked first ([`trainable::check`]; its warnings are for the caller to
+/// get from it).
+///
 /// # Errors
-/// Split fractions that do not fit the data; non-finite features.
+/// A classification target of one class; split fractions that do not fit the data; non-finite
+/// features.
 pub fn split_standardized(
     dataset: &Dataset,
     config: &Preparation,
 ) -> std::result::Result<(SplitData, Standardizer), PrepareError> {
+    trainable::check(dataset)?;
     let split_config = SplitConfig {
         test_fraction: config.test_fraction,
         validation_fraction: config.validation_fraction,

@@ -30,6 +30,31 @@ use serde::{Deserialize, Serialize};
 use super::Dataset;
 use crate::{Error, Result};
 
+/// The population mean and standard deviation of `values` (two passes), with the convention
+/// above for a constant list: its mean is the value itself (not a sum divided by n, which may
+/// miss it by an ulp) and its std is 1, so it standardises to exactly 0. An empty list gives
+/// (0, 1).
+///
+/// ```text
+/// mean = (1/n) Σ v_i,   std = sqrt((1/n) Σ (v_i − mean)²), or 1 where that is 0
+/// ```
+pub fn mean_and_std<I>(values: I) -> (f64, f64)
+where
+    I: Iterator<Item = f64> + Clone,
+{
+    let mut all = values.clone();
+    let Some(first) = all.next() else {
+        return (0.0, 1.0);
+    };
+    if all.all(|v| v == first) {
+        return (first, 1.0);
+    }
+    let n = values.clone().count() as f64;
+    let mean = values.clone().sum::<f64>() / n;
+    let var = values.map(|v| (v - mean) * (v - mean)).sum::<f64>() / n;
+    (mean, if var > 0.0 { var.sqrt() } else { 1.0 })
+}
+
 /// Per-feature means and standard deviations fitted on training data.
 ///
 /// Deserialising validates like [`Standardizer::from_parts`], so a corrupt model file gives an
@@ -137,22 +162,9 @@ impl Standardizer {
                 value: rows[k],
             });
         }
-        let n = rows.len() / d;
-        let mut mean = vec![0.0; d];
-        let mut std = vec![0.0; d];
-        for j in 0..d {
-            let column = || rows.iter().skip(j).step_by(d).copied();
-            let first = rows[j];
-            if column().all(|x| x == first) {
-                mean[j] = first;
-                std[j] = 1.0;
-                continue;
-            }
-            let m = column().sum::<f64>() / n as f64;
-            let var = column().map(|x| (x - m) * (x - m)).sum::<f64>() / n as f64;
-            mean[j] = m;
-            std[j] = if var > 0.0 { var.sqrt() } else { 1.0 };
-        }
+        let (mean, std) = (0..d)
+            .map(|j| mean_and_std(rows.iter().skip(j).step_by(d).copied()))
+            .unzip();
         Ok(Standardizer {
             feature_names: feature_names.to_vec(),
             mean,

@@ -6,6 +6,9 @@
 //! R²       = 1 − Σ (ŷᵢ − yᵢ)² / Σ (yᵢ − ȳ)²     (ȳ: the mean of the evaluated targets)
 //! ```
 //!
+//! R² does not exist for rows whose targets are all one value (Σ (yᵢ − ȳ)² = 0): it is `None`
+//! there (null in JSON, with a note), never a huge negative number.
+//!
 //! [`evaluate`] makes one evaluation-mode pass; a [`Tally`] sums the same quantities over the
 //! training-mode batches of an epoch (the running metrics).
 
@@ -25,7 +28,8 @@ pub struct Metrics {
     pub accuracy: Option<f64>,
     /// The mean squared error in the target's units (regression only).
     pub mse: Option<f64>,
-    /// The coefficient of determination (regression only).
+    /// The coefficient of determination (regression only; `None` also where the rows' targets
+    /// are all one value, so that it does not exist).
     pub r_squared: Option<f64>,
 }
 
@@ -89,15 +93,28 @@ impl Metrics {
                 metrics.accuracy = Some(correct as f64 / n);
             }
             Objective::Regression { mean, std } => {
-                let t: Vec<f64> = y.data().iter().map(|&t| t.to_f64() * std + mean).collect();
-                let y_mean = t.iter().sum::<f64>() / t.len().max(1) as f64;
-                let sst: f64 = t.iter().map(|t| (t - y_mean).powi(2)).sum();
                 metrics.mse = Some(sse / n);
-                metrics.r_squared = (sst > 0.0).then(|| 1.0 - sse / sst);
+                metrics.r_squared = r_squared(y, mean, std, sse);
             }
         }
         metrics
     }
+}
+
+/// R² = 1 − SSE / SST of the rows' targets `y` (standardised with `mean` and `std`), in the
+/// target's units; `None` when every target is the same value, where SST = 0 and R² does not
+/// exist. That is decided on the targets as stored, not from SST: a mean computed from equal
+/// values may miss them by an ulp, leaving an SST of 1e-34 that made R² −3.8e29.
+fn r_squared<T: Float>(y: &Tensor<T>, mean: f64, std: f64, sse: f64) -> Option<f64> {
+    let stored = y.data();
+    let first = *stored.first()?;
+    if stored.iter().all(|&v| v == first) {
+        return None;
+    }
+    let t: Vec<f64> = stored.iter().map(|&t| t.to_f64() * std + mean).collect();
+    let y_mean = t.iter().sum::<f64>() / t.len() as f64;
+    let sst: f64 = t.iter().map(|t| (t - y_mean).powi(2)).sum();
+    (sst > 0.0).then(|| 1.0 - sse / sst)
 }
 
 /// The rows of `out` classified correctly against `y` (classification), and the sum of
@@ -185,5 +202,72 @@ impl Tally {
     pub fn metrics<T: Float>(&self, objective: Objective, y: &Tensor<T>) -> Metrics {
         let loss = self.loss_sum / self.rows.max(1) as f64;
         Metrics::from_sums(objective, self.rows, loss, self.correct, self.sse, y)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::Target;
+
+    fn tensor<T: Float>(values: &[f64]) -> Tensor<T> {
+        Tensor::from_f64s(values, &[values.len(), 1]).unwrap()
+    }
+
+    #[test]
+    fn r_squared_of_constant_targets_is_none_not_minus_3_8e29() {
+        // 0.1 three times: the mean summed in f64 is 0.10000000000000002 and the variance 2e-34,
+        // which once made the target standardise to −1 and gave an SST of 1e-34 after the
+        // round trip: R² = −3.8e29. Now the objective keeps the value and std 1, and R² of
+        // equal targets does not exist, for f32 and f64, one pass or running.
+        let target = Target::regression("y", vec![Some(0.1); 3]).unwrap();
+        let objective = Objective::fit(&target);
+        assert_eq!(
+            objective,
+            Objective::Regression {
+                mean: 0.1,
+                std: 1.0
+            }
+        );
+        let old = Objective::Regression {
+            mean: 0.10000000000000002,
+            std: 1.3877787807814457e-17,
+        };
+        for objective in [objective, old] {
+            let y32: Tensor<f32> = objective.targets(&target).unwrap();
+            let y64: Tensor<f64> = objective.targets(&target).unwrap();
+            let m32 = metrics_of(objective, &tensor::<f32>(&[0.5, -0.25, 1.0]), &y32).unwrap();
+            let m64 = metrics_of(objective, &tensor::<f64>(&[0.5, -0.25, 1.0]), &y64).unwrap();
+            for m in [m32, m64] {
+                assert_eq!(m.r_squared, None, "{objective:?}");
+                assert!(m.mse.is_some_and(f64::is_finite));
+            }
+            let mut tally = Tally::default();
+            tally
+                .add(objective, &tensor::<f32>(&[0.5, 0.0, 2.0]), &y32, 0.3)
+                .unwrap();
+            assert_eq!(tally.metrics(objective, &y32).r_squared, None);
+        }
+        // One row is a constant too.
+        let one = Objective::Regression {
+            mean: 2.0,
+            std: 3.0,
+        };
+        let m = metrics_of(one, &tensor::<f32>(&[0.1]), &tensor::<f32>(&[0.4])).unwrap();
+        assert_eq!(m.r_squared, None);
+    }
+
+    #[test]
+    fn r_squared_of_varying_targets_is_one_minus_sse_over_sst() {
+        let objective = Objective::Regression {
+            mean: 1.0,
+            std: 2.0,
+        };
+        // Targets 1, 3, 5 in their units; predictions 1, 3, 3: SSE 4, SST 8.
+        let y = tensor::<f64>(&[0.0, 1.0, 2.0]);
+        let out = tensor::<f64>(&[0.0, 1.0, 1.0]);
+        let m = metrics_of(objective, &out, &y).unwrap();
+        assert_eq!(m.r_squared, Some(0.5));
+        assert_eq!(m.mse, Some(4.0 / 3.0));
     }
 }

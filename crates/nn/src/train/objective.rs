@@ -13,6 +13,7 @@
 
 use nabla_tensor::{Float, LossKind, Tensor};
 
+use crate::data::standardize::mean_and_std;
 use crate::data::{Target, TaskKind};
 use crate::{Error, Result};
 
@@ -30,7 +31,8 @@ pub enum Objective {
     Regression {
         /// The training target's mean.
         mean: f64,
-        /// The training target's standard deviation (1 when constant).
+        /// The training target's standard deviation (1 when constant, with the mean then the
+        /// constant itself: [`mean_and_std`]).
         std: f64,
     },
 }
@@ -44,11 +46,7 @@ impl Objective {
             },
             TaskKind::Binary => Self::Binary,
             TaskKind::Regression => {
-                let values: Vec<f64> = (0..target.len()).filter_map(|i| target.value(i)).collect();
-                let n = values.len().max(1) as f64;
-                let mean = values.iter().sum::<f64>() / n;
-                let var = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / n;
-                let std = if var > 0.0 { var.sqrt() } else { 1.0 };
+                let (mean, std) = mean_and_std((0..target.len()).filter_map(|i| target.value(i)));
                 Self::Regression { mean, std }
             }
         }

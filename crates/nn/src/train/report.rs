@@ -14,7 +14,12 @@ use super::classes::ClassReport;
 use super::{EpochReport, Metrics};
 use crate::multitask::MultiTaskEpoch;
 
-/// The metrics object: `loss` plus `accuracy` (classification) or `mse` and `r_squared`.
+/// Why a regression's `r_squared` is null: the note its metrics object carries.
+pub const R_SQUARED_UNDEFINED: &str = "r_squared is null: every target value of these rows is \
+     the same, so R² = 1 − SSE/SST (SST = 0) does not exist";
+
+/// The metrics object: `loss` plus `accuracy` (classification) or `mse` and `r_squared` (with a
+/// `note` where `r_squared` does not exist).
 pub fn metrics_json(m: &Metrics) -> Value {
     let mut obj = Map::new();
     obj.insert("loss".into(), json!(m.loss));
@@ -24,6 +29,9 @@ pub fn metrics_json(m: &Metrics) -> Value {
     if m.mse.is_some() || m.accuracy.is_none() {
         obj.insert("mse".into(), json!(m.mse));
         obj.insert("r_squared".into(), json!(m.r_squared));
+        if m.mse.is_some() && m.r_squared.is_none() {
+            obj.insert("note".into(), json!(R_SQUARED_UNDEFINED));
+        }
     }
     Value::Object(obj)
 }
