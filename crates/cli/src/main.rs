@@ -12,6 +12,7 @@ mod limits;
 mod marked;
 mod mc_dropout;
 mod model_data;
+mod multitask_model;
 mod output;
 mod paths;
 mod plot;

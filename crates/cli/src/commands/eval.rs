@@ -11,14 +11,20 @@
 //! and accuracy for classification, the loss (on the standardised target), MSE and R² (in the
 //! target's units) for regression. Every row is evaluated: pass held-out rows to measure
 //! generalisation.
+//!
+//! A multi-task model file is evaluated on every task at once ([`multitask`]): each task
+//! against its own column, over the rows that have its label.
+
+mod multitask;
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use clap::Args;
+use nabla_nn::model_file::SavedModel;
 use serde_json::json;
 
-use crate::model_data::{load_for_model, load_model};
+use crate::model_data::{load_for_model, load_saved};
 use crate::output::{self, CommonArgs, Format};
 use crate::report::{metric_line, metrics_json};
 
@@ -45,12 +51,14 @@ pub struct EvalArgs {
 
 /// Runs `nabla eval`.
 pub fn run(args: &EvalArgs) -> anyhow::Result<()> {
-    let model = load_model(&args.model, args.metadata.as_deref())?;
+    let model = match load_saved(&args.model, args.metadata.as_deref())? {
+        SavedModel::Single(model) => model,
+        SavedModel::MultiTask(model) => return multitask::run(args, &model),
+    };
     let column = args.target.as_deref().unwrap_or(&model.target().name);
     let data = load_for_model(&model, &args.data, column, true, &|m| args.common.warn(m))?;
     let target = data
-        .target
-        .as_ref()
+        .target()
         .ok_or_else(|| anyhow::anyhow!("--target: {} has no column \"{column}\"", args.data))?;
     let metrics = model.evaluate(&data.inputs, target)?;
     match args.common.format {

@@ -12,6 +12,11 @@
 //! well. `--mc-samples N` adds Monte Carlo dropout: N stochastic passes with dropout kept on, the
 //! per-row predictive mean and standard deviation, and the accuracy of the averaged prediction
 //! beside the deterministic one.
+//!
+//! A multi-task model file (`nabla train --task … --save`) predicts every task per row
+//! ([`multitask`]).
+
+mod multitask;
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -19,12 +24,12 @@ use std::path::PathBuf;
 use anyhow::bail;
 use clap::Args;
 use nabla_nn::data::{Target, TaskKind};
-use nabla_nn::model_file::{McDropout, Model, Prediction};
+use nabla_nn::model_file::{McDropout, Model, Prediction, SavedModel};
 use nabla_nn::train::Metrics;
 use serde_json::{json, Map, Value};
 
 use crate::mc_dropout::{mc_json, mc_text};
-use crate::model_data::{load_for_model, load_model, ModelData};
+use crate::model_data::{load_for_model, load_saved, ModelData};
 use crate::output::{self, CommonArgs, Format};
 use crate::report::{class_name, metric_line, metrics_json, prediction_json};
 
@@ -63,7 +68,10 @@ pub fn run(args: &PredictArgs) -> anyhow::Result<()> {
             bail!("--mc-samples: {n} passes give no spread; use at least 2");
         }
     }
-    let model = load_model(&args.model, args.metadata.as_deref())?;
+    let model = match load_saved(&args.model, args.metadata.as_deref())? {
+        SavedModel::Single(model) => model,
+        SavedModel::MultiTask(model) => return multitask::run(args, &model),
+    };
     if args.mc_samples.is_some() && model.network().dropout() == 0.0 {
         bail!(
             "--mc-samples: the model {} has no dropout (p = 0), so every pass would be the same; \
@@ -76,8 +84,7 @@ pub fn run(args: &PredictArgs) -> anyhow::Result<()> {
     })?;
     let predictions = model.predict(&data.inputs)?;
     let metrics = data
-        .target
-        .as_ref()
+        .target()
         .map(|t| model.evaluate(&data.inputs, t))
         .transpose()?;
     let mc = args
@@ -113,7 +120,7 @@ struct Report<'a> {
 }
 
 /// The actual target of row `i`: its class name or value.
-fn actual_json(model: &Model, target: &Target, i: usize) -> Value {
+pub(super) fn actual_json(model: &Model, target: &Target, i: usize) -> Value {
     match (model.target().kind(), target.label(i), target.value(i)) {
         (TaskKind::Regression, _, v) => json!(v),
         (_, Some(l), _) => json!(class_name(model, l)),
@@ -132,7 +139,7 @@ impl Report<'_> {
                 let mut v = prediction_json(model, p);
                 let obj = v.as_object_mut().expect("an object");
                 obj.insert("row".into(), json!(i + 1));
-                if let Some(t) = &self.data.target {
+                if let Some(t) = self.data.target() {
                     obj.insert("actual".into(), actual_json(model, t, i));
                 }
                 v
@@ -154,7 +161,7 @@ impl Report<'_> {
         if let Some(mc) = self.mc {
             out.insert(
                 "mc_dropout".into(),
-                mc_json(model, mc, self.data.target.as_ref(), self.args.seed, true)?,
+                mc_json(model, mc, self.data.target(), self.args.seed, true)?,
             );
         }
         if let Some(path) = &self.args.output {
@@ -200,14 +207,14 @@ impl Report<'_> {
         }
         if let Some(mc) = self.mc {
             let _ = writeln!(s);
-            s.push_str(&mc_text(model, mc, self.data.target.as_ref())?);
+            s.push_str(&mc_text(model, mc, self.data.target())?);
         }
         Ok(s)
     }
 
     fn table(&self, s: &mut String) {
         let model = self.model;
-        let target = self.data.target.as_ref();
+        let target = self.data.target();
         let mc = self.mc;
         let mut header = format!("{:>6}  {:<16}", "row", "prediction");
         if model.target().kind().is_categorical() {

@@ -10,6 +10,7 @@ mod csv;
 mod lr_find;
 mod model;
 mod multitask;
+mod multitask_model;
 mod optimize;
 mod regress;
 mod reliability;

@@ -36,6 +36,39 @@ pub const VERSION_KEY: &str = "nabla_format_version";
 pub const REQUIRED_KEYS: &str = "nabla_format_version, widths, activation, activation_params, \
      dropout, feature_names, feature_means, feature_stds, target, task, classes";
 
+/// The kind of network a file holds, from its `model` key (absent: a single-task MLP).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ModelKind {
+    /// One MLP with one target (no `model` key).
+    Single,
+    /// A shared trunk with one head per task (`model` = `multitask`).
+    MultiTask,
+}
+
+impl ModelKind {
+    /// The `model` key's value (`single` is never written: single-task files have no key).
+    pub fn name(self) -> &'static str {
+        match self {
+            ModelKind::Single => "single",
+            ModelKind::MultiTask => "multitask",
+        }
+    }
+
+    /// The kind `m` declares, after checking the format version.
+    pub(super) fn of(m: &HashMap<String, String>) -> Result<ModelKind, ModelFileProblem> {
+        check_version(m)?;
+        match m.get("model").map(|s| s.trim()) {
+            None | Some("single") => Ok(ModelKind::Single),
+            Some("multitask") => Ok(ModelKind::MultiTask),
+            Some(other) => Err(bad(
+                "model",
+                other,
+                "expected multitask (or no key, for a single-task model)",
+            )),
+        }
+    }
+}
+
 /// Everything the metadata says: the architecture and what turns rows into predictions.
 #[derive(Clone, Debug, PartialEq)]
 pub(super) struct Decoded {
@@ -54,12 +87,24 @@ pub(super) fn encode(
     standardizer: &Standardizer,
     target: &TargetInfo,
 ) -> HashMap<String, String> {
+    let mut m = encode_inputs(activation, dropout, standardizer);
+    m.insert("widths".to_string(), json!(widths).to_string());
+    m.extend(encode_target(target));
+    m
+}
+
+/// The entries every model file has: the format version, the activation, dropout and the
+/// features' names and standardisation.
+pub(super) fn encode_inputs(
+    activation: Activation,
+    dropout: f64,
+    standardizer: &Standardizer,
+) -> HashMap<String, String> {
     let mut m = HashMap::new();
     let mut put = |k: &str, v: String| {
         m.insert(k.to_string(), v);
     };
     put(VERSION_KEY, FORMAT_VERSION.to_string());
-    put("widths", json!(widths).to_string());
     put("activation", activation.name().to_string());
     let params: Map<String, Value> = stored_params(activation)
         .into_iter()
@@ -73,12 +118,20 @@ pub(super) fn encode(
     );
     put("feature_means", json!(standardizer.mean()).to_string());
     put("feature_stds", json!(standardizer.std()).to_string());
-    put("target", target.name.clone());
-    put("task", target.kind().name().to_string());
-    put("classes", json!(target.classes).to_string());
+    m
+}
+
+/// A target's entries: `target`, `task`, `classes` and, for regression, `target_mean` and
+/// `target_std`.
+pub(super) fn encode_target(target: &TargetInfo) -> Vec<(String, String)> {
+    let mut m = vec![
+        ("target".to_string(), target.name.clone()),
+        ("task".to_string(), target.kind().name().to_string()),
+        ("classes".to_string(), json!(target.classes).to_string()),
+    ];
     if let Objective::Regression { mean, std } = target.objective {
-        put("target_mean", json!(mean).to_string());
-        put("target_std", json!(std).to_string());
+        m.push(("target_mean".to_string(), json!(mean).to_string()));
+        m.push(("target_std".to_string(), json!(std).to_string()));
     }
     m
 }
@@ -101,23 +154,8 @@ pub(super) fn decode(
 ) -> Result<Decoded, ModelFileProblem> {
     let empty = HashMap::new();
     let m = metadata.unwrap_or(&empty);
-    let Some(version) = m.get(VERSION_KEY) else {
-        return Err(ModelFileProblem::NotNabla {
-            key: VERSION_KEY,
-            required: REQUIRED_KEYS,
-        });
-    };
-    if version.trim() != FORMAT_VERSION {
-        return Err(ModelFileProblem::Version {
-            found: cut(version),
-            supported: FORMAT_VERSION,
-        });
-    }
-    let get = |key: &'static str| {
-        m.get(key)
-            .map(String::as_str)
-            .ok_or(ModelFileProblem::MissingMetadata { key })
-    };
+    check_version(m)?;
+    let get = getter(m);
     let widths: Vec<usize> = parse_json(get("widths")?, "widths")?;
     if widths.len() < 2 || widths.contains(&0) {
         return Err(bad(
@@ -126,20 +164,11 @@ pub(super) fn decode(
             "an MLP needs an input and an output width, each at least 1",
         ));
     }
-    let activation = activation(get("activation")?, get("activation_params")?)?;
-    let dropout_text = get("dropout")?;
-    let dropout: f64 = parse_json(dropout_text, "dropout")?;
-    if !(0.0..1.0).contains(&dropout) {
-        return Err(bad("dropout", dropout_text, "must be in [0, 1)"));
-    }
-    let names: Vec<String> = parse_json(get("feature_names")?, "feature_names")?;
-    let means: Vec<f64> = parse_json(get("feature_means")?, "feature_means")?;
-    let stds: Vec<f64> = parse_json(get("feature_stds")?, "feature_stds")?;
-    let standardizer = Standardizer::from_parts(names, means, stds).map_err(|e| {
-        ModelFileProblem::Inconsistent {
-            reason: format!("feature_names, feature_means and feature_stds: {e}"),
-        }
-    })?;
+    let Inputs {
+        activation,
+        dropout,
+        standardizer,
+    } = decode_inputs(m)?;
     if standardizer.feature_names().len() != widths[0] {
         return Err(ModelFileProblem::Inconsistent {
             reason: format!(
@@ -169,7 +198,68 @@ pub(super) fn decode(
     })
 }
 
-fn target<'a>(
+/// Fails unless the metadata carries nabla's marker with the version this build reads.
+pub(super) fn check_version(m: &HashMap<String, String>) -> Result<(), ModelFileProblem> {
+    let Some(version) = m.get(VERSION_KEY) else {
+        return Err(ModelFileProblem::NotNabla {
+            key: VERSION_KEY,
+            required: REQUIRED_KEYS,
+        });
+    };
+    if version.trim() != FORMAT_VERSION {
+        return Err(ModelFileProblem::Version {
+            found: cut(version),
+            supported: FORMAT_VERSION,
+        });
+    }
+    Ok(())
+}
+
+/// A lookup of required keys in `m`.
+pub(super) fn getter<'a>(
+    m: &'a HashMap<String, String>,
+) -> impl Fn(&'static str) -> Result<&'a str, ModelFileProblem> + 'a {
+    move |key: &'static str| {
+        m.get(key)
+            .map(String::as_str)
+            .ok_or(ModelFileProblem::MissingMetadata { key })
+    }
+}
+
+/// What every model file says about its inputs and hidden units.
+pub(super) struct Inputs {
+    pub activation: Activation,
+    pub dropout: f64,
+    pub standardizer: Standardizer,
+}
+
+/// Reads the activation, dropout and the features' standardisation.
+pub(super) fn decode_inputs(m: &HashMap<String, String>) -> Result<Inputs, ModelFileProblem> {
+    let get = getter(m);
+    let activation = activation(get("activation")?, get("activation_params")?)?;
+    let dropout_text = get("dropout")?;
+    let dropout: f64 = parse_json(dropout_text, "dropout")?;
+    if !(0.0..1.0).contains(&dropout) {
+        return Err(bad("dropout", dropout_text, "must be in [0, 1)"));
+    }
+    let names: Vec<String> = parse_json(get("feature_names")?, "feature_names")?;
+    let means: Vec<f64> = parse_json(get("feature_means")?, "feature_means")?;
+    let stds: Vec<f64> = parse_json(get("feature_stds")?, "feature_stds")?;
+    let standardizer = Standardizer::from_parts(names, means, stds).map_err(|e| {
+        ModelFileProblem::Inconsistent {
+            reason: format!("feature_names, feature_means and feature_stds: {e}"),
+        }
+    })?;
+    Ok(Inputs {
+        activation,
+        dropout,
+        standardizer,
+    })
+}
+
+/// Reads a target from its entries (`target`, `task`, `classes`, and `target_mean` and
+/// `target_std` for regression).
+pub(super) fn target<'a>(
     get: impl Fn(&'static str) -> Result<&'a str, ModelFileProblem>,
 ) -> Result<TargetInfo, ModelFileProblem> {
     let name = get("target")?.to_string();
@@ -245,11 +335,14 @@ fn activation(name: &str, params_text: &str) -> Result<Activation, ModelFileProb
     })
 }
 
-fn parse_json<T: DeserializeOwned>(text: &str, key: &'static str) -> Result<T, ModelFileProblem> {
+pub(super) fn parse_json<T: DeserializeOwned>(
+    text: &str,
+    key: &'static str,
+) -> Result<T, ModelFileProblem> {
     serde_json::from_str(text).map_err(|e| bad(key, text, &e.to_string()))
 }
 
-fn bad(key: &'static str, value: &str, reason: &str) -> ModelFileProblem {
+pub(super) fn bad(key: &'static str, value: &str, reason: &str) -> ModelFileProblem {
     ModelFileProblem::BadMetadata {
         key,
         value: cut(value),
@@ -258,7 +351,7 @@ fn bad(key: &'static str, value: &str, reason: &str) -> ModelFileProblem {
 }
 
 /// At most 80 characters of a value, for error messages.
-fn cut(text: &str) -> String {
+pub(super) fn cut(text: &str) -> String {
     match text.char_indices().nth(80) {
         Some((i, _)) => format!("{}…", &text[..i]),
         None => text.to_string(),

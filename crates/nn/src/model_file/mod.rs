@@ -34,6 +34,7 @@
 //! ```
 
 pub mod metadata;
+mod multitask;
 mod network;
 mod predict;
 mod problem;
@@ -45,6 +46,8 @@ use std::path::Path;
 use safetensors::tensor::TensorView;
 use safetensors::SafeTensors;
 
+pub use metadata::ModelKind;
+pub use multitask::{MultiTask, MultiTaskNetwork};
 pub use network::Network;
 pub use predict::{mc_rng, McDropout, McRow, Prediction};
 pub use problem::ModelFileProblem;
@@ -188,28 +191,14 @@ impl Model {
     /// [`Error::ModelFile`] (with the path `"model"`) if safetensors refuses to serialise, which
     /// does not happen for a valid model.
     pub fn to_bytes(&self) -> Result<Vec<u8>> {
-        let tensors = self.network.encode();
-        let views = tensors
-            .iter()
-            .map(|(name, dtype, shape, data)| {
-                TensorView::new(*dtype, shape.clone(), data).map(|v| (name.clone(), v))
-            })
-            .collect::<std::result::Result<Vec<_>, _>>()
-            .and_then(|views| {
-                let meta = metadata::encode(
-                    &self.network.widths(),
-                    self.network.activation(),
-                    self.network.dropout(),
-                    &self.standardizer,
-                    &self.target,
-                );
-                safetensors::serialize(views, Some(meta))
-            });
-        let bytes = views.map_err(|e| Error::ModelFile {
-            path: "model".to_string(),
-            problem: ModelFileProblem::Safetensors(e),
-        })?;
-        Ok(canonical_header(bytes))
+        let meta = metadata::encode(
+            &self.network.widths(),
+            self.network.activation(),
+            self.network.dropout(),
+            &self.standardizer,
+            &self.target,
+        );
+        serialize(self.network.encode(), meta)
     }
 
     /// Reads a model from a file's bytes; `path` names the file in errors.
@@ -233,29 +222,15 @@ impl Model {
         bytes: &[u8],
         extra: &HashMap<String, String>,
     ) -> Result<Model> {
-        let fail = |problem| Error::ModelFile {
-            path: path.to_string(),
-            problem,
-        };
-        let file =
-            SafeTensors::deserialize(bytes).map_err(|e| fail(ModelFileProblem::Safetensors(e)))?;
-        let (_, header) = SafeTensors::read_metadata(bytes)
-            .map_err(|e| fail(ModelFileProblem::Safetensors(e)))?;
-        let mut entries = header.metadata().clone().unwrap_or_default();
-        if !extra.is_empty() {
-            entries.extend(extra.iter().map(|(k, v)| (k.clone(), v.clone())));
-            entries
-                .entry(metadata::VERSION_KEY.to_string())
-                .or_insert_with(|| metadata::FORMAT_VERSION.to_string());
+        match SavedModel::from_bytes_with_metadata(path, bytes, extra)? {
+            SavedModel::Single(model) => Ok(model),
+            SavedModel::MultiTask(m) => Err(Error::ModelFile {
+                path: path.to_string(),
+                problem: ModelFileProblem::NotSingleTask {
+                    tasks: m.targets().len(),
+                },
+            }),
         }
-        let decoded = metadata::decode(Some(&entries)).map_err(fail)?;
-        let network = Network::decode(&file, &decoded.widths, decoded.activation, decoded.dropout)
-            .map_err(fail)?;
-        Model::new(network, decoded.standardizer, decoded.target).map_err(|e| {
-            fail(ModelFileProblem::Inconsistent {
-                reason: e.to_string(),
-            })
-        })
     }
 
     /// Reads a model file.
@@ -296,6 +271,98 @@ impl Model {
             problem: ModelFileProblem::Write(e),
         })
     }
+}
+
+/// What a model file holds: a single-task [`Model`] or a [`MultiTask`] one.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SavedModel {
+    /// One network with one target.
+    Single(Model),
+    /// A shared trunk with one head per task.
+    MultiTask(MultiTask),
+}
+
+impl SavedModel {
+    /// Reads either kind of model from a file's bytes (the `model` metadata key tells which);
+    /// `path` names the file in errors.
+    ///
+    /// # Errors
+    /// [`Error::ModelFile`] naming `path` and the first fault found.
+    pub fn from_bytes(path: &str, bytes: &[u8]) -> Result<SavedModel> {
+        SavedModel::from_bytes_with_metadata(path, bytes, &HashMap::new())
+    }
+
+    /// [`SavedModel::from_bytes`] with `extra` metadata entries, as
+    /// [`Model::from_bytes_with_metadata`].
+    ///
+    /// # Errors
+    /// As [`SavedModel::from_bytes`].
+    pub fn from_bytes_with_metadata(
+        path: &str,
+        bytes: &[u8],
+        extra: &HashMap<String, String>,
+    ) -> Result<SavedModel> {
+        let fail = |problem| Error::ModelFile {
+            path: path.to_string(),
+            problem,
+        };
+        let file =
+            SafeTensors::deserialize(bytes).map_err(|e| fail(ModelFileProblem::Safetensors(e)))?;
+        let (_, header) = SafeTensors::read_metadata(bytes)
+            .map_err(|e| fail(ModelFileProblem::Safetensors(e)))?;
+        let mut entries = header.metadata().clone().unwrap_or_default();
+        if !extra.is_empty() {
+            entries.extend(extra.iter().map(|(k, v)| (k.clone(), v.clone())));
+            entries
+                .entry(metadata::VERSION_KEY.to_string())
+                .or_insert_with(|| metadata::FORMAT_VERSION.to_string());
+        }
+        if ModelKind::of(&entries).map_err(fail)? == ModelKind::MultiTask {
+            return MultiTask::decode(path, &file, &entries).map(SavedModel::MultiTask);
+        }
+        let decoded = metadata::decode(Some(&entries)).map_err(fail)?;
+        let network = Network::decode(&file, &decoded.widths, decoded.activation, decoded.dropout)
+            .map_err(fail)?;
+        Model::new(network, decoded.standardizer, decoded.target)
+            .map(SavedModel::Single)
+            .map_err(|e| {
+                fail(ModelFileProblem::Inconsistent {
+                    reason: e.to_string(),
+                })
+            })
+    }
+
+    /// Reads a model file of either kind, with extra metadata entries.
+    ///
+    /// # Errors
+    /// [`Error::ModelFile`] naming the file: it cannot be read, or as [`SavedModel::from_bytes`].
+    pub fn load_with_metadata(
+        path: impl AsRef<Path>,
+        extra: &HashMap<String, String>,
+    ) -> Result<SavedModel> {
+        let path = path.as_ref();
+        let bytes = std::fs::read(path).map_err(|e| Error::ModelFile {
+            path: path.display().to_string(),
+            problem: ModelFileProblem::Read(e),
+        })?;
+        SavedModel::from_bytes_with_metadata(&path.display().to_string(), &bytes, extra)
+    }
+}
+
+/// The safetensors bytes of `tensors` with `meta`, header canonical ([`canonical_header`]).
+fn serialize(tensors: Vec<network::Encoded>, meta: HashMap<String, String>) -> Result<Vec<u8>> {
+    let views = tensors
+        .iter()
+        .map(|(name, dtype, shape, data)| {
+            TensorView::new(*dtype, shape.clone(), data).map(|v| (name.clone(), v))
+        })
+        .collect::<std::result::Result<Vec<_>, _>>()
+        .and_then(|views| safetensors::serialize(views, Some(meta)));
+    let bytes = views.map_err(|e| Error::ModelFile {
+        path: "model".to_string(),
+        problem: ModelFileProblem::Safetensors(e),
+    })?;
+    Ok(canonical_header(bytes))
 }
 
 /// The same file with its JSON header's keys in sorted order (the safetensors crate writes the

@@ -35,22 +35,10 @@ impl Network {
     /// A copy of `mlp` in its own element type: `f32` weights stay `f32`, anything else is
     /// stored as `f64`. The copy is bit-exact.
     pub fn from_mlp<T: Float>(mlp: &Mlp<T>) -> Network {
-        fn cast<T: Float, U: Float>(mlp: &Mlp<T>) -> Mlp<U> {
-            let layers = mlp
-                .layers()
-                .iter()
-                .map(|l| Linear {
-                    weight: l.weight.cast(),
-                    bias: l.bias.cast(),
-                })
-                .collect();
-            Mlp::from_layers(layers, mlp.activation(), mlp.dropout().p())
-                .expect("the layers of a valid MLP fit together")
-        }
         if T::NAME == f32::NAME {
-            Network::F32(cast(mlp))
+            Network::F32(cast_mlp(mlp))
         } else {
-            Network::F64(cast(mlp))
+            Network::F64(cast_mlp(mlp))
         }
     }
 
@@ -88,24 +76,10 @@ impl Network {
     }
 
     /// Every tensor's name, safetensors dtype, shape and little-endian bytes.
-    pub(super) fn encode(&self) -> Vec<(String, Dtype, Vec<usize>, Vec<u8>)> {
-        fn go<T: Float>(
-            mlp: &Mlp<T>,
-            dtype: Dtype,
-            bytes: impl Fn(T) -> Vec<u8>,
-        ) -> Vec<(String, Dtype, Vec<usize>, Vec<u8>)> {
-            mlp.parameter_names()
-                .into_iter()
-                .zip(mlp.parameters())
-                .map(|(name, t)| {
-                    let data = t.data().iter().flat_map(|&v| bytes(v)).collect();
-                    (name, dtype, t.shape().to_vec(), data)
-                })
-                .collect()
-        }
+    pub(super) fn encode(&self) -> Vec<Encoded> {
         match self {
-            Network::F32(m) => go(m, Dtype::F32, |v| v.to_le_bytes().to_vec()),
-            Network::F64(m) => go(m, Dtype::F64, |v| v.to_le_bytes().to_vec()),
+            Network::F32(m) => encode_mlp("", m),
+            Network::F64(m) => encode_mlp("", m),
         }
     }
 
@@ -117,68 +91,142 @@ impl Network {
         activation: Activation,
         dropout: f64,
     ) -> Result<Network, ModelFileProblem> {
-        let stride = if dropout > 0.0 { 3 } else { 2 };
-        let mut expected = Vec::new();
-        let mut shapes = HashMap::new();
-        for (i, w) in widths.windows(2).enumerate() {
-            let weight = format!("{}.weight", i * stride);
-            let bias = format!("{}.bias", i * stride);
-            shapes.insert(weight.clone(), vec![w[1], w[0]]);
-            shapes.insert(bias.clone(), vec![w[1]]);
-            expected.extend([weight, bias]);
-        }
+        let expected = mlp_tensors("", widths, dropout);
         let mut present = file.names();
         present.sort_unstable();
+        let shapes: HashMap<String, Vec<usize>> = expected.iter().cloned().collect();
         let prefix = common_prefix(&present, &shapes);
-        if let Some(name) = present
-            .iter()
-            .find(|n| !shapes.contains_key(&n[prefix.len()..]))
-        {
-            return Err(ModelFileProblem::UnexpectedTensor {
-                name: name.to_string(),
-                expected,
-            });
-        }
-        let mut views: Vec<(String, TensorView<'_>)> = Vec::with_capacity(expected.len());
-        for name in &expected {
-            let view = file.tensor(&format!("{prefix}{name}")).map_err(|_| {
-                ModelFileProblem::MissingTensor {
-                    name: name.clone(),
-                    expected: expected.clone(),
-                }
-            })?;
-            if view.dtype() != Dtype::F32 && view.dtype() != Dtype::F64 {
-                return Err(ModelFileProblem::Dtype {
-                    name: name.clone(),
-                    dtype: view.dtype().to_string(),
-                });
-            }
-            if let Some((first_name, first)) = views.first() {
-                if first.dtype() != view.dtype() {
-                    return Err(ModelFileProblem::MixedDtypes {
-                        name: name.clone(),
-                        dtype: view.dtype().to_string(),
-                        first_name: first_name.clone(),
-                        first_dtype: first.dtype().to_string(),
-                    });
-                }
-            }
-            if view.shape() != shapes[name].as_slice() {
-                return Err(ModelFileProblem::Shape {
-                    name: name.clone(),
-                    expected: shapes[name].clone(),
-                    found: view.shape().to_vec(),
-                });
-            }
-            views.push((name.clone(), view));
-        }
-        let f32s = views.first().is_some_and(|(_, v)| v.dtype() == Dtype::F32);
-        if f32s {
+        let views = checked_views(file, &prefix, &expected)?;
+        if f32_views(&views) {
             build::<f32, 4>(&views, activation, dropout, f32::from_le_bytes).map(Network::F32)
         } else {
             build::<f64, 8>(&views, activation, dropout, f64::from_le_bytes).map(Network::F64)
         }
     }
+}
+
+/// The state_dict names and shapes of an MLP with `widths` (`prefix` before each name):
+/// `0.weight` `[out, in]`, `0.bias` `[out]`, then `2.*` (`3.*` when dropout sits between).
+pub(super) fn mlp_tensors(
+    prefix: &str,
+    widths: &[usize],
+    dropout: f64,
+) -> Vec<(String, Vec<usize>)> {
+    let stride = if dropout > 0.0 { 3 } else { 2 };
+    widths
+        .windows(2)
+        .enumerate()
+        .flat_map(|(i, w)| {
+            [
+                (format!("{prefix}{}.weight", i * stride), vec![w[1], w[0]]),
+                (format!("{prefix}{}.bias", i * stride), vec![w[1]]),
+            ]
+        })
+        .collect()
+}
+
+/// The tensors `expected` (names and shapes) of `file`, each stored as `prefix` + its name,
+/// after checking that the file holds no other tensor, each is F32 or F64, all share one dtype
+/// and each has its shape.
+pub(super) fn checked_views<'a>(
+    file: &SafeTensors<'a>,
+    prefix: &str,
+    expected: &[(String, Vec<usize>)],
+) -> Result<Vec<(String, TensorView<'a>)>, ModelFileProblem> {
+    let names: Vec<String> = expected.iter().map(|(n, _)| n.clone()).collect();
+    let mut present = file.names();
+    present.sort_unstable();
+    if let Some(name) = present.iter().find(|n| {
+        n.strip_prefix(prefix)
+            .is_none_or(|rest| !names.iter().any(|e| e == rest))
+    }) {
+        return Err(ModelFileProblem::UnexpectedTensor {
+            name: name.to_string(),
+            expected: names,
+        });
+    }
+    let mut views: Vec<(String, TensorView<'a>)> = Vec::with_capacity(expected.len());
+    for (name, shape) in expected {
+        let view = file.tensor(&format!("{prefix}{name}")).map_err(|_| {
+            ModelFileProblem::MissingTensor {
+                name: name.clone(),
+                expected: names.clone(),
+            }
+        })?;
+        if view.dtype() != Dtype::F32 && view.dtype() != Dtype::F64 {
+            return Err(ModelFileProblem::Dtype {
+                name: name.clone(),
+                dtype: view.dtype().to_string(),
+            });
+        }
+        if let Some((first_name, first)) = views.first() {
+            if first.dtype() != view.dtype() {
+                return Err(ModelFileProblem::MixedDtypes {
+                    name: name.clone(),
+                    dtype: view.dtype().to_string(),
+                    first_name: first_name.clone(),
+                    first_dtype: first.dtype().to_string(),
+                });
+            }
+        }
+        if view.shape() != shape.as_slice() {
+            return Err(ModelFileProblem::Shape {
+                name: name.clone(),
+                expected: shape.clone(),
+                found: view.shape().to_vec(),
+            });
+        }
+        views.push((name.clone(), view));
+    }
+    Ok(views)
+}
+
+/// Whether checked views hold F32 tensors (otherwise F64).
+pub(super) fn f32_views(views: &[(String, TensorView<'_>)]) -> bool {
+    views.first().is_some_and(|(_, v)| v.dtype() == Dtype::F32)
+}
+
+/// `mlp` with its weights converted to `U` (exact from `f32` to either type, and from `f64` to
+/// `f64`).
+pub(super) fn cast_mlp<T: Float, U: Float>(mlp: &Mlp<T>) -> Mlp<U> {
+    let layers = mlp
+        .layers()
+        .iter()
+        .map(|l| Linear {
+            weight: l.weight.cast(),
+            bias: l.bias.cast(),
+        })
+        .collect();
+    Mlp::from_layers(layers, mlp.activation(), mlp.dropout().p())
+        .expect("the layers of a valid MLP fit together")
+}
+
+/// One tensor of a file: its name, safetensors dtype, shape and little-endian bytes.
+pub(super) type Encoded = (String, Dtype, Vec<usize>, Vec<u8>);
+
+/// Every parameter of `mlp` as a tensor entry (`prefix` before each state_dict name), in its
+/// own dtype (F32 for `f32`, F64 otherwise).
+pub(super) fn encode_mlp<T: Float>(prefix: &str, mlp: &Mlp<T>) -> Vec<Encoded> {
+    let f32s = T::NAME == f32::NAME;
+    let dtype = if f32s { Dtype::F32 } else { Dtype::F64 };
+    mlp.parameter_names()
+        .into_iter()
+        .zip(mlp.parameters())
+        .map(|(name, t)| {
+            let data = t
+                .data()
+                .iter()
+                .flat_map(|&v| {
+                    if f32s {
+                        (v.to_f64() as f32).to_le_bytes().to_vec()
+                    } else {
+                        v.to_f64().to_le_bytes().to_vec()
+                    }
+                })
+                .collect();
+            (format!("{prefix}{name}"), dtype, t.shape().to_vec(), data)
+        })
+        .collect()
 }
 
 /// The prefix every tensor name shares before a state_dict name the architecture expects, such as
@@ -205,7 +253,7 @@ fn common_prefix(present: &[&str], expected: &HashMap<String, Vec<usize>>) -> St
     }
 }
 
-fn build<T: Float, const N: usize>(
+pub(super) fn build<T: Float, const N: usize>(
     views: &[(String, TensorView<'_>)],
     activation: Activation,
     dropout: f64,

@@ -115,6 +115,12 @@ pub enum ModelFileProblem {
         /// The value.
         value: f64,
     },
+    /// A multi-task model where a single-task one is needed.
+    #[error("the file holds a multi-task model ({tasks} tasks), not a single-task one")]
+    NotSingleTask {
+        /// The number of tasks.
+        tasks: usize,
+    },
     /// Metadata entries that contradict each other (widths against features or classes).
     #[error("inconsistent metadata: {reason}")]
     Inconsistent {

@@ -33,7 +33,7 @@ use nabla_tensor::loss::Reduction;
 use nabla_tensor::{Float, Tensor, Var};
 
 use super::Task;
-use crate::data::Dataset;
+use crate::data::{Dataset, Target};
 use crate::train::{metrics_of, Metrics, Objective, Tally};
 use crate::Result;
 
@@ -155,6 +155,28 @@ impl<T: Float> MultiTaskData<T> {
             })
             .collect()
     }
+}
+
+/// The metrics of one task's `output` (`[n, outputs]`) against `target` (n labels, some
+/// missing), over the rows that have a label, as [`MultiTaskData::metrics`] computes them;
+/// `None` when no row has one.
+///
+/// # Errors
+/// Shape errors when the sizes disagree.
+pub fn masked_metrics<T: Float>(
+    objective: Objective,
+    output: &Tensor<T>,
+    target: &Target,
+) -> Result<Option<Metrics>> {
+    let rows: Vec<usize> = (0..target.len())
+        .filter(|&i| !target.is_missing(i))
+        .collect();
+    if rows.is_empty() {
+        return Ok(None);
+    }
+    let y: Tensor<T> = objective.targets(&target.subset(&rows)?)?;
+    let picked = output.index_select(0, &rows)?;
+    Ok(Some(metrics_of(objective, &picked, &y)?))
 }
 
 /// Task `objective`'s mean loss over the rows `positions` of `output` against `y`, or `None`

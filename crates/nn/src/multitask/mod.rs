@@ -47,5 +47,5 @@ pub use fit::{
     fit_multitask, BalanceState, MultiTaskEpoch, MultiTaskEvent, MultiTaskFitReport,
     MultiTaskLearner, MultiTaskTrainConfig,
 };
-pub use labels::{masked_loss, MultiTaskData};
+pub use labels::{masked_loss, masked_metrics, MultiTaskData};
 pub use model::{Forward, MultiTaskConfig, MultiTaskModel, Task};

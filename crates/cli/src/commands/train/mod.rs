@@ -201,11 +201,6 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<()> {
         .check()?;
     crate::limits::use_threads("--threads", args.threads)?;
     if !args.multitask.tasks.is_empty() {
-        // A model file holds one MLP with one target; a trunk with several heads has no
-        // PyTorch-`nn.Sequential` equivalent to name its tensors after.
-        if args.save.is_some() {
-            bail!("--save: model files hold single-task networks; drop --task or --save");
-        }
         if args.mc_samples.is_some() {
             bail!("--mc-samples: Monte Carlo dropout is reported for single-task networks; drop --task or --mc-samples");
         }

@@ -20,7 +20,8 @@ use std::fmt::Write as _;
 use anyhow::{bail, Context};
 use clap::Args;
 use nabla_nn::data::prepare::{split_standardized, Preparation};
-use nabla_nn::data::{CsvOptions, Dataset, SplitData, TargetSpec};
+use nabla_nn::data::{CsvOptions, Dataset, SplitData, Standardizer, TargetSpec};
+use nabla_nn::model_file::{MultiTask, MultiTaskNetwork, TargetInfo};
 use nabla_nn::multitask::{
     Balance, BalanceState, MultiTaskConfig, MultiTaskData, MultiTaskEpoch, MultiTaskFitReport,
     MultiTaskLearner, MultiTaskModel, MultiTaskTrainConfig, Task,
@@ -139,13 +140,27 @@ pub fn split_tasks(
     validation_fraction: f64,
     seed: u64,
 ) -> anyhow::Result<TaskData> {
+    split_tasks_standardized(dataset, test_fraction, validation_fraction, seed).map(|(d, _)| d)
+}
+
+/// [`split_tasks`], with the standardisation fitted on the training part (as a model file
+/// keeps it).
+///
+/// # Errors
+/// As [`split_tasks`].
+fn split_tasks_standardized(
+    dataset: &Dataset,
+    test_fraction: f64,
+    validation_fraction: f64,
+    seed: u64,
+) -> anyhow::Result<(TaskData, Standardizer)> {
     let preparation = Preparation {
         test_fraction,
         validation_fraction,
         seed,
         ..Preparation::default()
     };
-    let (split, _) =
+    let (split, standardizer) =
         split_standardized(dataset, &preparation).map_err(|e| anyhow::anyhow!("{e}"))?;
     let tasks = split
         .train
@@ -161,11 +176,12 @@ pub fn split_tasks(
             Ok(Task::new(t.name(), Objective::fit(t)))
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
-    Ok(TaskData {
+    let data = TaskData {
         name: dataset.name().to_string(),
         split,
         tasks,
-    })
+    };
+    Ok((data, standardizer))
 }
 
 /// Layer widths given to `flag` as `W,W,...` (`0`, `none` or nothing: no layer).
@@ -221,6 +237,8 @@ pub struct MultiOutcome {
     pub test: Vec<Option<Metrics>>,
     /// Trainable numbers, all and shared.
     pub parameters: (usize, usize),
+    /// The trained network, as `--save` writes it.
+    pub network: MultiTaskNetwork,
 }
 
 /// Builds and trains the network on `data`, then evaluates every part.
@@ -300,6 +318,7 @@ fn train_network_with<T: Float>(
             .transpose()?,
         test: test.metrics(&model.predict(test.x())?)?,
         parameters: (model.parameter_count(), model.shared_parameter_count()),
+        network: MultiTaskNetwork::new(&model),
     })
 }
 
@@ -376,7 +395,7 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<()> {
         );
     }
     let dataset = load_tasks(&args.data, &m.tasks, "--task")?;
-    let data = split_tasks(
+    let (data, standardizer) = split_tasks_standardized(
         &dataset,
         args.test_fraction,
         args.validation_fraction,
@@ -440,12 +459,47 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<()> {
     if let Some(path) = &args.plot {
         picture::save(path, &data, &model_config, config.balance.name(), &outcome)?;
     }
+    if let Some(path) = &args.save {
+        let bytes = saved_model(&data, standardizer, &outcome)?.to_bytes()?;
+        output::write_atomic(path, &bytes).map_err(|e| anyhow::anyhow!("--save: {e:#}"))?;
+    }
     match args.common.format {
         Format::Json => output::print_json(&to_json(args, &data, &model_config, &config, &outcome)),
         Format::Text | Format::Markdown => {
-            output::print_text(&to_text(&data, &model_config, &config, &outcome))
+            let mut text = to_text(&data, &model_config, &config, &outcome);
+            if let Some(path) = &args.save {
+                let _ = writeln!(text, "model saved to {}", path.display());
+            }
+            output::print_text(&text)
         }
     }
+}
+
+/// The model file of a trained network: the network, the training part's standardisation and
+/// each task's target with its class names.
+fn saved_model(
+    data: &TaskData,
+    standardizer: Standardizer,
+    outcome: &MultiOutcome,
+) -> anyhow::Result<MultiTask> {
+    let targets = data
+        .tasks
+        .iter()
+        .zip(data.split.train.targets())
+        .map(|(task, target)| {
+            TargetInfo::new(
+                task.name.clone(),
+                task.objective,
+                target.class_names().to_vec(),
+            )
+            .map_err(|e| anyhow::anyhow!("--task {}: {e}", task.name))
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    Ok(MultiTask::new(
+        outcome.network.clone(),
+        standardizer,
+        targets,
+    )?)
 }
 
 /// The sum of the tasks' mean losses (tasks without labels add nothing).
@@ -545,6 +599,7 @@ fn to_json(
         "seconds": outcome.fit.seconds,
         "history": history,
         "config": super::config::resolved(args),
+        "saved": args.save.as_ref().map(|p| p.display().to_string()),
     })
 }
 
