@@ -94,13 +94,13 @@ pub enum Error {
         expected: &'static str,
     },
     /// A data file could not be opened or read.
-    #[error("cannot read {path}: {source}")]
+    #[error("cannot read {path}: {cause}")]
     ReadFile {
         /// The file's path.
         path: String,
-        /// The operating system's error.
-        #[source]
-        source: std::io::Error,
+        /// The operating system's error (in the message, so not also a `source()` that a
+        /// caller printing the chain would repeat).
+        cause: std::io::Error,
     },
     /// A CSV cell that cannot be used: not a number, missing, or a label of the wrong kind.
     #[error("{path}: line {row}, column \"{column}\": {reason}")]

@@ -582,6 +582,9 @@ fn csv_layout_errors() {
     let e = Dataset::from_csv("/no/such/dir/data.csv", &opts(&["y"])).unwrap_err();
     assert!(matches!(e, Error::ReadFile { .. }));
     assert!(e.to_string().contains("/no/such/dir/data.csv"), "{e}");
+    // The operating system's reason is said once, also by callers that print the source chain.
+    assert!(std::error::Error::source(&e).is_none(), "{e}");
+    assert_eq!(e.to_string().matches("os error").count(), 1, "{e}");
 }
 
 /// The (line, reason) of a layout error, asserting it is one.

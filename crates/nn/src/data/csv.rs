@@ -126,9 +126,9 @@ impl Dataset {
     pub fn from_csv(path: impl AsRef<Path>, options: &CsvOptions) -> Result<Dataset> {
         let path = path.as_ref();
         let name = path.display().to_string();
-        let file = std::fs::File::open(path).map_err(|source| Error::ReadFile {
+        let file = std::fs::File::open(path).map_err(|cause| Error::ReadFile {
             path: name.clone(),
-            source,
+            cause,
         })?;
         Dataset::from_csv_reader(&name, std::io::BufReader::new(file), options)
     }
@@ -160,9 +160,9 @@ impl Dataset {
         let mut bytes = Vec::new();
         reader
             .read_to_end(&mut bytes)
-            .map_err(|source| Error::ReadFile {
+            .map_err(|cause| Error::ReadFile {
                 path: source_name.to_string(),
-                source,
+                cause,
             })?;
         let text = CsvText::new(source_name, &bytes)?;
         let headers = text.header();
