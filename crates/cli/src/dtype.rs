@@ -22,4 +22,12 @@ impl Dtype {
             Dtype::F64 => "float64",
         }
     }
+
+    /// The bytes of one element.
+    pub fn element_bytes(self) -> usize {
+        match self {
+            Dtype::F32 => 4,
+            Dtype::F64 => 8,
+        }
+    }
 }

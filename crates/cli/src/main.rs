@@ -11,6 +11,7 @@ mod dtype;
 mod limits;
 mod marked;
 mod mc_dropout;
+mod model_args;
 mod model_data;
 mod multitask_model;
 mod output;
@@ -18,6 +19,7 @@ mod paths;
 mod plot;
 mod report;
 mod temp_files;
+mod training_cost;
 
 use std::process::ExitCode;
 

@@ -15,6 +15,7 @@ mod optimize;
 mod regress;
 mod reliability;
 mod schedule;
+mod sizes;
 mod train;
 mod train_config;
 mod train_log;

@@ -147,8 +147,9 @@ fn the_manual_page_covers_nabla_and_each_command() {
 #[test]
 fn a_huge_epoch_count_is_a_bound_not_an_allocation() {
     // The history used to be reserved for every epoch up front: an allocation abort (exit 134)
-    // at 2³² epochs and a capacity-overflow panic (101) above. Now the run goes as far as it
-    // goes; this one diverges in its first epoch and says so.
+    // at 2³² epochs and a capacity-overflow panic (101) above. With early stopping the count
+    // is a bound the run may never reach, so the run goes as far as it goes; this one diverges
+    // in its first epoch and says so. (Without --patience the count is priced: tests/cli/sizes.rs.)
     for epochs in ["4294967296", "100000000000000000"] {
         let run = nabla(&[
             "train",
@@ -160,6 +161,10 @@ fn a_huge_epoch_count_is_a_bound_not_an_allocation() {
             "sgd",
             "--lr",
             "1e30",
+            "--patience",
+            "3",
+            "--validation-fraction",
+            "0.2",
             "--quiet",
         ]);
         assert_eq!(run.status, 2, "--epochs {epochs}: {}", run.stderr);

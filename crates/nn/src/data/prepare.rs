@@ -94,6 +94,16 @@ pub enum PrepareError {
     /// The split fractions do not fit the data.
     #[error("--test-fraction/--validation-fraction: {0}")]
     Split(Error),
+    /// A multi-task part without one row labelled for a task.
+    #[error("--task {task}: no {part} row has a label; {remedy}")]
+    NoLabels {
+        /// The task.
+        task: String,
+        /// `training` or `test`.
+        part: &'static str,
+        /// What to change.
+        remedy: &'static str,
+    },
     /// Anything else (a target without values, a classification target of one class,
     /// non-finite features).
     #[error(transparent)]

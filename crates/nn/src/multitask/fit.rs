@@ -271,6 +271,18 @@ fn initial_weights(config: &MultiTaskTrainConfig, tasks: usize) -> Vec<f64> {
     config.weights.clone()
 }
 
+impl MultiTaskTrainConfig {
+    /// Checks every setting before training a network of `tasks` heads: the loop's
+    /// ([`TrainConfig::validate`]), the task weights and the GradNorm settings.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] naming the setting.
+    pub fn validate(&self, tasks: usize, has_validation: bool) -> Result<()> {
+        self.train.validate(has_validation)?;
+        check(self, tasks)
+    }
+}
+
 fn check(config: &MultiTaskTrainConfig, tasks: usize) -> Result<()> {
     let invalid = |name, value: f64, reason| Error::InvalidParameter {
         name,

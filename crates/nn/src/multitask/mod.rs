@@ -8,6 +8,9 @@
 //!   (Chen et al. 2018) and PCGrad (Yu et al. 2020); the formulas are in [`balance`].
 //! - [`MultiTaskLearner`] and [`fit_multitask`]: training with the one training loop
 //!   ([`crate::train::fit`]), every task's metrics and the task weights recorded after each epoch.
+//! - [`PreparedTasks`]: a data set split and standardised, one task per target.
+//! - [`compare`]: does sharing help? Single-task networks against the multi-task one under each
+//!   balancing, over seeds (`nabla mtl-compare`).
 //!
 //! ```
 //! use nabla_nn::data::{Dataset, Standardizer};
@@ -36,9 +39,11 @@
 //! ```
 
 pub mod balance;
+pub mod compare;
 mod fit;
 mod labels;
 mod model;
+mod prepared;
 
 pub use balance::{
     gradnorm_update, pcgrad, uncertainty_loss, Balance, GradNormInput, GradNormStep,
@@ -49,3 +54,4 @@ pub use fit::{
 };
 pub use labels::{masked_loss, masked_metrics, MultiTaskData};
 pub use model::{Forward, MultiTaskConfig, MultiTaskModel, Task};
+pub use prepared::PreparedTasks;

@@ -212,6 +212,24 @@ impl OptimizerConfig {
         }
     }
 
+    /// How many buffers as large as the parameters the optimizer keeps (Adam's m and v: 2;
+    /// AMSGrad's running maximum: one more), to price a run's memory before it starts.
+    pub fn state_buffers(&self) -> usize {
+        match self {
+            OptimizerConfig::Sgd(c) => usize::from(c.momentum != 0.0),
+            OptimizerConfig::Momentum(_) | OptimizerConfig::Nesterov(_) => 1,
+            OptimizerConfig::RmsProp(c) => {
+                1 + usize::from(c.centered) + usize::from(c.momentum != 0.0)
+            }
+            OptimizerConfig::Adam(c) => 2 + usize::from(c.amsgrad),
+            OptimizerConfig::AdamW(c) => 2 + usize::from(c.amsgrad),
+            OptimizerConfig::Adagrad(_) => 1,
+            OptimizerConfig::Adadelta(_)
+            | OptimizerConfig::NAdam(_)
+            | OptimizerConfig::RAdam(_) => 2,
+        }
+    }
+
     /// The update rule as a worked solution states it, one equation a line, with what the first
     /// step reduces to (g = ∂J/∂θ, plus λθ with weight decay; every state buffer starts at zero,
     /// as in PyTorch). `None` for plain gradient descent, whose step a worked solution writes
@@ -325,6 +343,46 @@ mod tests {
             OPTIMIZER_NAMES.map(lr),
             [1e-3, 1e-3, 1e-3, 1e-2, 1e-3, 1e-3, 1e-2, 1.0, 2e-3, 1e-3]
         );
+    }
+
+    #[test]
+    fn state_buffers_count_the_buffers_a_step_fills() {
+        let options: [(&str, &[(&str, HyperValue)]); 6] = [
+            (
+                "rmsprop",
+                &[
+                    ("centered", HyperValue::Flag(true)),
+                    ("momentum", HyperValue::Number(0.5)),
+                ],
+            ),
+            ("rmsprop", &[("centered", HyperValue::Flag(true))]),
+            ("rmsprop", &[("momentum", HyperValue::Number(0.5))]),
+            ("adam", &[("amsgrad", HyperValue::Flag(true))]),
+            ("adamw", &[("amsgrad", HyperValue::Flag(true))]),
+            ("adam", &[]),
+        ];
+        let configs = OPTIMIZER_NAMES
+            .iter()
+            .map(|name| OptimizerConfig::from_name(name, &[]).unwrap())
+            .chain(
+                options
+                    .iter()
+                    .map(|(name, h)| OptimizerConfig::from_name(name, h).unwrap()),
+            );
+        for config in configs {
+            let mut optimizer = config.build::<f64>().unwrap();
+            let mut p = [1.0, -2.0, 3.0];
+            optimizer
+                .step(&mut [&mut p[..]], &[&[0.5, 0.25, -1.0][..]])
+                .unwrap();
+            let used = optimizer
+                .state()
+                .buffers
+                .iter()
+                .filter(|(_, b)| b.iter().any(|v| !v.is_empty()))
+                .count();
+            assert_eq!(config.state_buffers(), used, "{config:?}");
+        }
     }
 
     #[test]

@@ -354,6 +354,17 @@ where
     })
 }
 
+impl TrainConfig {
+    /// Checks the settings a run is refused for before its first step: no epochs, an empty
+    /// batch, early stopping (`patience`) without validation rows.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] naming the setting.
+    pub fn validate(&self, has_validation: bool) -> Result<()> {
+        check(self, has_validation)
+    }
+}
+
 fn check(config: &TrainConfig, has_validation: bool) -> Result<()> {
     let invalid = |name, value: usize, reason| Error::InvalidParameter {
         name,

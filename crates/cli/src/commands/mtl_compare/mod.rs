@@ -9,12 +9,8 @@
 //!                   [--plot FILE.png|svg] [--format text|json|markdown]
 //! ```
 //!
-//! For every seed s (`first-seed`, `first-seed + 1`, …): the data are split with seed s and
-//! standardised on the training part; then (a) for each task, a single-task network (the same
-//! trunk and head shapes, one head) is trained on the training rows that have that task's label,
-//! and (b) the multi-task network is trained once per balancing method. Every network starts
-//! from seed s, so the single-task networks and the multi-task ones start from the same trunk.
-//! Each task is scored on its test rows: accuracy for classes and binary, R² for regression.
+//! The experiment is `nabla_nn::multitask::compare` (its docs say what is trained on which
+//! rows); this command reads the flags, prices the run, and prints the table or the picture.
 //! The table reports the mean ± the sample standard deviation (n − 1) over the seeds, and each
 //! setup's parameter count (for the single-task setup, the sum over its networks).
 //! Omitted `--task`: every target of an embedded data set, with its own kind.
@@ -27,16 +23,16 @@ use std::time::Instant;
 use anyhow::bail;
 use clap::Args;
 use nabla_nn::data::Dataset;
-use nabla_nn::multitask::{Balance, MultiTaskConfig, MultiTaskTrainConfig};
+use nabla_nn::multitask::compare::{compare, CompareConfig, CompareError, Comparison};
+use nabla_nn::multitask::{Balance, MultiTaskConfig, Task};
 use nabla_nn::optim::{HyperValue, OptimizerConfig};
-use nabla_nn::train::{Metrics, TrainConfig};
-use nabla_tensor::{Activation, Float};
+use nabla_nn::train::{Objective, TrainConfig};
+use nabla_tensor::Activation;
 
-use super::train::multitask::{
-    load_tasks, parse_balance, parse_widths, split_tasks, train_network, TaskData,
-};
 use crate::dtype::Dtype;
+use crate::model_args::{load_tasks, parse_balance, parse_widths};
 use crate::output::CommonArgs;
+use crate::training_cost::Network;
 
 /// `nabla mtl-compare` flags.
 #[derive(Args, Debug)]
@@ -96,38 +92,12 @@ pub struct MtlCompareArgs {
     pub common: CommonArgs,
 }
 
-/// One compared setup: its name, its parameter count, and per task the test metric of each seed.
-pub struct Setup {
-    /// `single-task` or `multi-task (METHOD)`.
-    pub name: String,
-    /// The balancing method (`None` for the single-task networks).
-    pub balance: Option<&'static str>,
-    /// Trainable numbers (single-task: the sum over the per-task networks).
-    pub parameters: usize,
-    /// Per task (in task order), the test metrics of every seed.
-    pub metrics: Vec<Vec<Metrics>>,
-}
-
-/// A task of the comparison.
-pub struct TaskInfo {
-    /// The column.
-    pub name: String,
-    /// classes, binary or regression.
-    pub kind: &'static str,
-    /// Parameters of its single-task network.
-    pub single_parameters: usize,
-}
-
-/// Everything the table shows.
-pub struct Comparison {
+/// The comparison and what the report's header says of it.
+pub struct Report {
     /// The data set.
     pub dataset: String,
-    /// The seeds used.
-    pub seeds: Vec<u64>,
-    /// The tasks, in order.
-    pub tasks: Vec<TaskInfo>,
-    /// The setups: single-task first, then each balancing method.
-    pub setups: Vec<Setup>,
+    /// Seeds, tasks and each setup's metrics.
+    pub comparison: Comparison,
     /// The settings, for the header line.
     pub settings: String,
     /// Wall-clock seconds.
@@ -136,17 +106,155 @@ pub struct Comparison {
 
 /// Runs `nabla mtl-compare`.
 pub fn run(args: &MtlCompareArgs) -> anyhow::Result<()> {
+    let data_file = std::path::Path::new(&args.data);
+    crate::paths::RunPaths::new()
+        .input("--data", data_file.exists().then_some(data_file))
+        .output("--plot", args.plot.as_deref())
+        .check()?;
     if let Some(path) = &args.plot {
         crate::plot::ImageFormat::from_path(path, "--plot")?;
     }
+    let started = Instant::now();
+    let config = compare_config(args)?;
+    let specs = if args.tasks.is_empty() {
+        default_tasks(&args.data)?
+    } else {
+        args.tasks.clone()
+    };
+    let dataset = load_tasks(&args.data, &specs, "--task")?;
+    price(args, &dataset, &config)?;
+    let mut progress = Progress {
+        shown: false,
+        quiet: args.common.quiet,
+        seeds: config.seeds,
+    };
     let comparison = match args.dtype {
-        Dtype::F32 => compare::<f32>(args)?,
-        Dtype::F64 => compare::<f64>(args)?,
+        Dtype::F32 => compare::<f32>(&dataset, &config, &mut |k, seed| progress.show(k, seed)),
+        Dtype::F64 => compare::<f64>(&dataset, &config, &mut |k, seed| progress.show(k, seed)),
+    };
+    progress.finish();
+    let report = Report {
+        dataset: dataset.name().to_string(),
+        comparison: comparison?,
+        settings: settings(args, &dataset, &config),
+        seconds: started.elapsed().as_secs_f64(),
     };
     if let Some(path) = &args.plot {
-        picture::save(path, &comparison)?;
+        picture::save(path, &report)?;
     }
-    table::print(args, &comparison)
+    table::print(args, &report)
+}
+
+/// The comparison's settings from the flags, every one checked before any data is read.
+fn compare_config(args: &MtlCompareArgs) -> anyhow::Result<CompareConfig> {
+    let activation = Activation::parse(&args.activation, None, None)
+        .map_err(|e| anyhow::anyhow!("--activation: {e}"))?;
+    let balances = args
+        .balance
+        .split(',')
+        .map(|b| parse_balance(b.trim(), args.gradnorm_alpha, args.gradnorm_lr))
+        .collect::<anyhow::Result<Vec<Balance>>>()?;
+    let optimizer =
+        OptimizerConfig::from_name(&args.optimizer, &[("lr", HyperValue::Number(args.lr))])
+            .map_err(|e| anyhow::anyhow!("--optimizer {}: {e}", args.optimizer))?;
+    let config = CompareConfig {
+        shared: parse_widths("--shared", &args.shared)?,
+        head_hidden: parse_widths("--head", &args.head)?,
+        activation,
+        balances,
+        first_seed: args.first_seed,
+        seeds: args.seeds,
+        train: TrainConfig {
+            epochs: args.epochs,
+            batch_size: args.batch,
+            optimizer,
+            ..TrainConfig::default()
+        },
+        test_fraction: args.test_fraction,
+    };
+    config.validate().map_err(|e| match e {
+        CompareError::Setting(e) => setting_error(*e),
+        e => e.into(),
+    })?;
+    Ok(config)
+}
+
+/// A loop or balancing setting's error, naming its flag.
+fn setting_error(e: nabla_nn::Error) -> anyhow::Error {
+    match e {
+        nabla_nn::Error::InvalidParameter { name, .. } => {
+            anyhow::anyhow!("--{}: {e}", name.replace('_', "-"))
+        }
+        e => e.into(),
+    }
+}
+
+/// Refuses a comparison whose networks or seeds cost more than the machine has.
+fn price(args: &MtlCompareArgs, dataset: &Dataset, config: &CompareConfig) -> anyhow::Result<()> {
+    let tasks: Vec<Task> = dataset
+        .targets()
+        .iter()
+        .map(|t| Task::new(t.name(), Objective::fit(t)))
+        .collect();
+    let model = |tasks: Vec<Task>| MultiTaskConfig {
+        inputs: dataset.n_features(),
+        shared: config.shared.clone(),
+        head_hidden: config.head_hidden.clone(),
+        tasks,
+        ..MultiTaskConfig::default()
+    };
+    let mut networks: Vec<Network> = tasks
+        .iter()
+        .map(|t| Network::multitask(&model(vec![t.clone()])))
+        .collect();
+    let multi = Network::multitask(&model(tasks.clone()));
+    networks.extend((0..config.balances.len()).map(|_| Network {
+        flag: multi.flag,
+        description: multi.description.clone(),
+        parameters: multi.parameters,
+        width_sum: multi.width_sum,
+    }));
+    // Each seed keeps every network's test metrics of every task.
+    let per_seed = networks.len() * tasks.len() * std::mem::size_of::<nabla_nn::train::Metrics>();
+    crate::limits::check_memory(
+        "--seeds",
+        format_args!("{} seeds", config.seeds),
+        config.seeds as f64 * (8 + per_seed) as f64,
+    )?;
+    crate::training_cost::Run {
+        networks: &networks,
+        repeats: config.seeds as f64,
+        rows: dataset.n_samples(),
+        batch: args.batch,
+        epochs: args.epochs,
+        early_stopping: false,
+        element_bytes: args.dtype.element_bytes(),
+        optimizer: &config.train.optimizer,
+    }
+    .check("--seeds")
+}
+
+/// `seed 3 (4/5)` on stderr as each seed starts, unless `--quiet`; the line is ended before
+/// anything else is printed.
+struct Progress {
+    shown: bool,
+    quiet: bool,
+    seeds: u64,
+}
+
+impl Progress {
+    fn show(&mut self, k: usize, seed: u64) {
+        if !self.quiet {
+            eprint!("\rseed {seed} ({}/{})", k + 1, self.seeds);
+            self.shown = true;
+        }
+    }
+
+    fn finish(&mut self) {
+        if self.shown {
+            eprintln!();
+        }
+    }
 }
 
 fn default_tasks(data: &str) -> anyhow::Result<Vec<String>> {
@@ -162,130 +270,13 @@ fn default_tasks(data: &str) -> anyhow::Result<Vec<String>> {
         .collect())
 }
 
-fn compare<T: Float>(args: &MtlCompareArgs) -> anyhow::Result<Comparison> {
-    let started = Instant::now();
-    let activation = Activation::parse(&args.activation, None, None)
-        .map_err(|e| anyhow::anyhow!("--activation: {e}"))?;
-    let shared = parse_widths("--shared", &args.shared)?;
-    if shared.is_empty() {
-        bail!("--shared: the trunk needs at least one layer");
-    }
-    let head = parse_widths("--head", &args.head)?;
-    let balances = args
-        .balance
-        .split(',')
-        .map(|b| parse_balance(b.trim(), args.gradnorm_alpha, args.gradnorm_lr))
-        .collect::<anyhow::Result<Vec<Balance>>>()?;
-    if args.seeds == 0 {
-        bail!("--seeds: compare over at least one seed (5 or more for a spread)");
-    }
-    let optimizer =
-        OptimizerConfig::from_name(&args.optimizer, &[("lr", HyperValue::Number(args.lr))])
-            .map_err(|e| anyhow::anyhow!("--optimizer {}: {e}", args.optimizer))?;
-    let specs = if args.tasks.is_empty() {
-        default_tasks(&args.data)?
-    } else {
-        args.tasks.clone()
-    };
-    let dataset = load_tasks(&args.data, &specs, "--task")?;
-    let seeds: Vec<u64> = (args.first_seed..args.first_seed + args.seeds).collect();
-    let n_tasks = dataset.targets().len();
-    let mut setups: Vec<Setup> = std::iter::once(Setup {
-        name: "single-task".to_string(),
-        balance: None,
-        parameters: 0,
-        metrics: vec![Vec::new(); n_tasks],
-    })
-    .chain(balances.iter().map(|b| Setup {
-        name: format!("multi-task ({})", b.name()),
-        balance: Some(b.name()),
-        parameters: 0,
-        metrics: vec![Vec::new(); n_tasks],
-    }))
-    .collect();
-    let mut tasks: Vec<TaskInfo> = Vec::new();
-    let config_for = |seed: u64, balance: Balance| MultiTaskTrainConfig {
-        train: TrainConfig {
-            epochs: args.epochs,
-            batch_size: args.batch,
-            seed,
-            optimizer,
-            ..TrainConfig::default()
-        },
-        balance,
-        weights: Vec::new(),
-    };
-    for (k, &seed) in seeds.iter().enumerate() {
-        if !args.common.quiet {
-            eprint!("\rseed {seed} ({}/{})", k + 1, seeds.len());
-        }
-        let data = split_tasks(&dataset, args.test_fraction, 0.0, seed)?;
-        let model_config = |task_list| MultiTaskConfig {
-            inputs: data.split.train.n_features(),
-            shared: shared.clone(),
-            head_hidden: head.clone(),
-            activation,
-            dropout: 0.0,
-            init: nabla_nn::init::Init::PyTorchDefault,
-            tasks: task_list,
-        };
-        // (a) one network per task, on the rows with that task's label.
-        let mut single_total = 0;
-        for (t, task) in data.tasks.iter().enumerate() {
-            let one = std::slice::from_ref(&task.name);
-            let part = |d: &Dataset| d.select_targets(one);
-            let single = TaskData {
-                name: data.name.clone(),
-                split: nabla_nn::data::SplitData {
-                    train: part(&data.split.train)?,
-                    validation: None,
-                    test: part(&data.split.test)?,
-                },
-                tasks: vec![task.clone()],
-            };
-            let outcome = train_network::<T>(
-                &single,
-                &model_config(vec![task.clone()]),
-                &config_for(seed, Balance::Fixed),
-                true,
-            )
-            .map_err(|e| anyhow::anyhow!("single-task {}, seed {seed}: {e:#}", task.name))?;
-            let m = test_metrics(outcome.test[0], &task.name)?;
-            setups[0].metrics[t].push(m);
-            single_total += outcome.parameters.0;
-            if k == 0 {
-                tasks.push(TaskInfo {
-                    name: task.name.clone(),
-                    kind: super::train::multitask::kind_name(task.objective),
-                    single_parameters: outcome.parameters.0,
-                });
-            }
-        }
-        setups[0].parameters = single_total;
-        // (b) the multi-task network under each balancing method.
-        for (b, &balance) in balances.iter().enumerate() {
-            let outcome = train_network::<T>(
-                &data,
-                &model_config(data.tasks.clone()),
-                &config_for(seed, balance),
-                true,
-            )
-            .map_err(|e| anyhow::anyhow!("multi-task ({}), seed {seed}: {e:#}", balance.name()))?;
-            for (t, task) in data.tasks.iter().enumerate() {
-                let m = test_metrics(outcome.test[t], &task.name)?;
-                setups[b + 1].metrics[t].push(m);
-            }
-            setups[b + 1].parameters = outcome.parameters.0;
-        }
-    }
-    if !args.common.quiet {
-        eprintln!();
-    }
-    let settings = format!(
+/// The header line's settings.
+fn settings(args: &MtlCompareArgs, dataset: &Dataset, config: &CompareConfig) -> String {
+    format!(
         "trunk {}-{}, heads {}, {} lr {}, {} epochs, batch {}, test fraction {}",
         dataset.n_features(),
         args.shared,
-        if head.is_empty() {
+        if config.head_hidden.is_empty() {
             "linear".to_string()
         } else {
             args.head.clone()
@@ -295,21 +286,5 @@ fn compare<T: Float>(args: &MtlCompareArgs) -> anyhow::Result<Comparison> {
         args.epochs,
         args.batch,
         args.test_fraction
-    );
-    Ok(Comparison {
-        dataset: dataset.name().to_string(),
-        seeds,
-        tasks,
-        setups,
-        settings,
-        seconds: started.elapsed().as_secs_f64(),
-    })
-}
-
-/// A task's test metrics, or an error when its test part has no labels.
-fn test_metrics(metrics: Option<Metrics>, task: &str) -> anyhow::Result<Metrics> {
-    match metrics {
-        Some(m) => Ok(m),
-        None => bail!("--task {task}: no test row has a label; use a larger --test-fraction"),
-    }
+    )
 }

@@ -6,12 +6,13 @@ use std::path::Path;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::table::{headline, mean_std};
-use super::Comparison;
+use nabla_nn::multitask::compare::mean_std;
+
+use super::Report;
 use crate::plot::{self, DrawResult, Figure};
 
 struct Spread<'a> {
-    comparison: &'a Comparison,
+    report: &'a Report,
 }
 
 /// The short setup labels under the x axis.
@@ -27,27 +28,18 @@ impl Figure for Spread<'_> {
     where
         DB::ErrorType: 'static,
     {
-        let c = self.comparison;
+        let c = &self.report.comparison;
         root.fill(&WHITE)?;
         let title = format!(
             "{}: test metric per seed (dots), mean ± std (whiskers), {} seeds",
-            c.dataset,
+            self.report.dataset,
             c.seeds.len()
         );
         let root = root.titled(&title, (plot::FONT, 20))?;
         let areas = root.split_evenly((1, c.tasks.len()));
         let setups = c.setups.len();
         for (t, task) in c.tasks.iter().enumerate() {
-            let per_setup: Vec<Vec<f64>> = c
-                .setups
-                .iter()
-                .map(|s| {
-                    s.metrics[t]
-                        .iter()
-                        .map(|m| headline(task.kind, m))
-                        .collect()
-                })
-                .collect();
+            let per_setup: Vec<Vec<f64>> = (0..c.setups.len()).map(|k| c.values(k, t)).collect();
             let values: Vec<f64> = per_setup
                 .iter()
                 .flatten()
@@ -114,7 +106,7 @@ impl Figure for Spread<'_> {
 }
 
 /// Writes the picture to `path` (PNG or SVG by extension).
-pub fn save(path: &Path, comparison: &Comparison) -> anyhow::Result<()> {
-    let width = 80 + 420 * comparison.tasks.len() as u32;
-    plot::save(path, "--plot", (width, 480), &Spread { comparison })
+pub fn save(path: &Path, report: &Report) -> anyhow::Result<()> {
+    let width = 80 + 420 * report.comparison.tasks.len() as u32;
+    plot::save(path, "--plot", (width, 480), &Spread { report })
 }

@@ -11,51 +11,13 @@
 
 use std::fmt::Write as _;
 
-use nabla_nn::train::Metrics;
+use nabla_nn::multitask::compare::mean_std;
 use serde_json::{json, Map, Value};
 
-use super::{Comparison, MtlCompareArgs};
+use nabla_nn::multitask::compare::Comparison;
+
+use super::{MtlCompareArgs, Report};
 use crate::output::{self, Format};
-
-/// The mean and sample standard deviation of `values` (`None` for the deviation of one value).
-pub fn mean_std(values: &[f64]) -> (f64, Option<f64>) {
-    let n = values.len() as f64;
-    let mean = values.iter().sum::<f64>() / n;
-    if values.len() < 2 {
-        return (mean, None);
-    }
-    let var = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0);
-    (mean, Some(var.sqrt()))
-}
-
-/// The metric a task is judged by.
-pub fn headline(kind: &str, m: &Metrics) -> f64 {
-    if kind == "regression" {
-        m.r_squared.unwrap_or(f64::NAN)
-    } else {
-        m.accuracy.unwrap_or(f64::NAN)
-    }
-}
-
-fn metric_name(kind: &str) -> &'static str {
-    if kind == "regression" {
-        "r_squared"
-    } else {
-        "accuracy"
-    }
-}
-
-/// The paired differences `multi − single` of a task's metric, seed by seed (same split and
-/// initial trunk), and how many seeds the multi-task network won.
-fn paired(kind: &str, single: &[Metrics], multi: &[Metrics]) -> (Vec<f64>, usize) {
-    let diffs: Vec<f64> = single
-        .iter()
-        .zip(multi)
-        .map(|(s, m)| headline(kind, m) - headline(kind, s))
-        .collect();
-    let wins = diffs.iter().filter(|d| **d > 0.0).count();
-    (diffs, wins)
-}
 
 fn signed_cell(values: &[f64], wins: usize) -> String {
     // A mean that rounds to zero prints as +0.0000, never -0.0000.
@@ -75,11 +37,11 @@ fn cell(values: &[f64]) -> String {
 }
 
 /// Prints the comparison in the chosen format.
-pub fn print(args: &MtlCompareArgs, c: &Comparison) -> anyhow::Result<()> {
+pub fn print(args: &MtlCompareArgs, r: &Report) -> anyhow::Result<()> {
     match args.common.format {
-        Format::Json => output::print_json(&to_json(c)),
-        Format::Markdown => output::print_text(&to_markdown(c)),
-        Format::Text => output::print_text(&to_text(c)),
+        Format::Json => output::print_json(&to_json(r)),
+        Format::Markdown => output::print_text(&to_markdown(r)),
+        Format::Text => output::print_text(&to_text(r)),
     }
 }
 
@@ -91,27 +53,25 @@ fn seeds_text(c: &Comparison) -> String {
     }
 }
 
-fn to_text(c: &Comparison) -> String {
+fn to_text(r: &Report) -> String {
+    let c = &r.comparison;
     let mut s = String::new();
     let _ = writeln!(
         s,
         "{}: {}, {}\ntest metrics, mean ± sample std over seeds (accuracy; R² for regression)\n",
-        c.dataset,
+        r.dataset,
         seeds_text(c),
-        c.settings
+        r.settings
     );
     let _ = write!(s, "{:<26} {:>10}", "setup", "parameters");
     for t in &c.tasks {
         let _ = write!(s, "  {:>20}", format!("{} ({})", t.name, short(t.kind)));
     }
     let _ = writeln!(s);
-    for setup in &c.setups {
+    for (k, setup) in c.setups.iter().enumerate() {
         let _ = write!(s, "{:<26} {:>10}", setup.name, setup.parameters);
-        for (t, task) in c.tasks.iter().enumerate() {
-            let values: Vec<f64> = setup.metrics[t]
-                .iter()
-                .map(|m| headline(task.kind, m))
-                .collect();
+        for t in 0..c.tasks.len() {
+            let values = c.values(k, t);
             let _ = write!(s, "  {:>20}", cell(&values));
         }
         let _ = writeln!(s);
@@ -120,10 +80,10 @@ fn to_text(c: &Comparison) -> String {
         s,
         "\nmulti-task minus single-task, paired by seed: mean ± std (seeds where multi-task won)"
     );
-    for setup in c.setups.iter().skip(1) {
+    for (k, setup) in c.setups.iter().enumerate().skip(1) {
         let _ = write!(s, "{:<26} {:>10}", setup.name, "");
-        for (t, task) in c.tasks.iter().enumerate() {
-            let (d, wins) = paired(task.kind, &c.setups[0].metrics[t], &setup.metrics[t]);
+        for t in 0..c.tasks.len() {
+            let (d, wins) = c.paired(k, t);
             let _ = write!(s, "  {:>20}", signed_cell(&d, wins));
         }
         let _ = writeln!(s);
@@ -137,7 +97,7 @@ fn to_text(c: &Comparison) -> String {
         s,
         "\nsingle-task parameters per network: {}\nfinished in {:.1} s",
         per_task.join(", "),
-        c.seconds
+        r.seconds
     );
     s
 }
@@ -150,14 +110,15 @@ fn short(kind: &str) -> &'static str {
     }
 }
 
-fn to_markdown(c: &Comparison) -> String {
+fn to_markdown(r: &Report) -> String {
+    let c = &r.comparison;
     let mut s = String::new();
     let _ = writeln!(
         s,
         "{}: {}, {}. Test metrics, mean ± sample std over the seeds.\n",
-        c.dataset,
+        r.dataset,
         seeds_text(c),
-        c.settings
+        r.settings
     );
     let _ = write!(s, "| setup | parameters |");
     for t in &c.tasks {
@@ -178,13 +139,10 @@ fn to_markdown(c: &Comparison) -> String {
         let _ = write!(s, "---:|");
     }
     let _ = writeln!(s);
-    for setup in &c.setups {
+    for (k, setup) in c.setups.iter().enumerate() {
         let _ = write!(s, "| {} | {} |", setup.name, setup.parameters);
-        for (t, task) in c.tasks.iter().enumerate() {
-            let values: Vec<f64> = setup.metrics[t]
-                .iter()
-                .map(|m| headline(task.kind, m))
-                .collect();
+        for t in 0..c.tasks.len() {
+            let values = c.values(k, t);
             let _ = write!(s, " {} |", cell(&values));
         }
         let _ = writeln!(s);
@@ -201,10 +159,10 @@ fn to_markdown(c: &Comparison) -> String {
         let _ = write!(s, "---:|");
     }
     let _ = writeln!(s);
-    for setup in c.setups.iter().skip(1) {
+    for (k, setup) in c.setups.iter().enumerate().skip(1) {
         let _ = write!(s, "| {} |", setup.name);
-        for (t, task) in c.tasks.iter().enumerate() {
-            let (d, wins) = paired(task.kind, &c.setups[0].metrics[t], &setup.metrics[t]);
+        for t in 0..c.tasks.len() {
+            let (d, wins) = c.paired(k, t);
             let _ = write!(s, " {} |", signed_cell(&d, wins));
         }
         let _ = writeln!(s);
@@ -217,26 +175,25 @@ fn stats_json(values: &[f64]) -> Value {
     json!({ "mean": mean, "std": std, "values": values })
 }
 
-fn to_json(c: &Comparison) -> Value {
+fn to_json(r: &Report) -> Value {
+    let c = &r.comparison;
     let setups: Vec<Value> = c
         .setups
         .iter()
-        .map(|setup| {
+        .enumerate()
+        .map(|(k, setup)| {
             let mut tasks = Map::new();
             for (t, task) in c.tasks.iter().enumerate() {
-                let values: Vec<f64> = setup.metrics[t]
-                    .iter()
-                    .map(|m| headline(task.kind, m))
-                    .collect();
+                let values = c.values(k, t);
                 let mut obj = Map::new();
-                obj.insert("metric".into(), json!(metric_name(task.kind)));
+                obj.insert("metric".into(), json!(task.metric_name()));
                 obj.insert("test".into(), stats_json(&values));
                 if task.kind == "regression" {
                     let mse: Vec<f64> = setup.metrics[t].iter().filter_map(|m| m.mse).collect();
                     obj.insert("test_mse".into(), stats_json(&mse));
                 }
                 if setup.balance.is_some() {
-                    let (d, wins) = paired(task.kind, &c.setups[0].metrics[t], &setup.metrics[t]);
+                    let (d, wins) = c.paired(k, t);
                     let mut vs = stats_json(&d);
                     vs["wins"] = json!(wins);
                     obj.insert("vs_single_task".into(), vs);
@@ -252,30 +209,16 @@ fn to_json(c: &Comparison) -> Value {
         })
         .collect();
     json!({
-        "dataset": c.dataset,
+        "dataset": r.dataset,
         "seeds": c.seeds,
-        "settings": c.settings,
+        "settings": r.settings,
         "tasks": c.tasks.iter().map(|t| json!({
             "name": t.name,
             "kind": t.kind,
-            "metric": metric_name(t.kind),
+            "metric": t.metric_name(),
             "single_task_parameters": t.single_parameters,
         })).collect::<Vec<_>>(),
         "setups": setups,
-        "seconds": c.seconds,
+        "seconds": r.seconds,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sample_standard_deviation() {
-        let (m, s) = mean_std(&[2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0]);
-        assert_eq!(m, 5.0);
-        // Σ(x − 5)² = 32, n − 1 = 7.
-        assert!((s.unwrap() - (32.0f64 / 7.0).sqrt()).abs() < 1e-15);
-        assert_eq!(mean_std(&[0.5]), (0.5, None));
-    }
 }

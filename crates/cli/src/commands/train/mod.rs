@@ -279,6 +279,17 @@ pub fn single_task_setup(args: &TrainArgs) -> anyhow::Result<Setup> {
     let mut widths = vec![prepared.split.train.n_features()];
     widths.extend(&hidden);
     widths.push(prepared.objective.outputs());
+    crate::training_cost::Run {
+        networks: &[crate::training_cost::Network::mlp("--hidden", &widths)],
+        repeats: 1.0,
+        rows: prepared.split.train.n_samples(),
+        batch: args.batch,
+        epochs: args.epochs,
+        early_stopping: args.patience.is_some(),
+        element_bytes: args.dtype.element_bytes(),
+        optimizer: &config.optimizer,
+    }
+    .check("--epochs")?;
     let mlp = MlpConfig {
         widths,
         activation,

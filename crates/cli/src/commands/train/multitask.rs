@@ -20,7 +20,7 @@ use std::fmt::Write as _;
 use anyhow::{bail, Context};
 use clap::Args;
 use nabla_nn::data::prepare::{split_standardized, Preparation};
-use nabla_nn::data::{CsvOptions, Dataset, SplitData, Standardizer, TargetSpec};
+use nabla_nn::data::{Dataset, SplitData, Standardizer};
 use nabla_nn::model_file::{MultiTask, MultiTaskNetwork, TargetInfo};
 use nabla_nn::multitask::{
     Balance, BalanceState, MultiTaskConfig, MultiTaskData, MultiTaskEpoch, MultiTaskFitReport,
@@ -33,6 +33,7 @@ use serde_json::{json, Map, Value};
 
 use super::{optimizer_config, progress, resume, TrainArgs};
 use crate::dtype::Dtype;
+use crate::model_args::{load_tasks, parse_balance, parse_widths};
 use crate::output::{self, Format};
 use crate::report::metrics_json;
 
@@ -72,61 +73,6 @@ pub struct TaskData {
     pub split: SplitData,
     /// The tasks in declaration order, objectives fitted on the training part.
     pub tasks: Vec<Task>,
-}
-
-/// Reads `--data` with the declared tasks and checks each declaration; `flag` names the option
-/// in errors (`--task`).
-///
-/// # Errors
-/// An unknown column, a kind that does not fit the values, a repeated task, unreadable data;
-/// each message names the column or file.
-pub fn load_tasks(data: &str, specs: &[String], flag: &str) -> anyhow::Result<Dataset> {
-    if specs.is_empty() {
-        bail!("{flag}: declare at least one task as NAME:KIND");
-    }
-    let specs = specs
-        .iter()
-        .map(|s| TargetSpec::parse(s).map_err(|e| anyhow::anyhow!("{flag} {s}: {e}")))
-        .collect::<anyhow::Result<Vec<_>>>()?;
-    for (i, s) in specs.iter().enumerate() {
-        if specs[..i].iter().any(|t| t.column == s.column) {
-            bail!("{flag} {}: the task is declared twice", s.column);
-        }
-    }
-    let is_file = std::path::Path::new(data).exists();
-    let options = CsvOptions {
-        targets: if is_file { specs.clone() } else { Vec::new() },
-        ..CsvOptions::default()
-    };
-    let dataset =
-        Dataset::load(data, &options).map_err(|e| anyhow::anyhow!("--data {data}: {e}"))?;
-    for spec in &specs {
-        let target = dataset
-            .target(&spec.column)
-            .map_err(|e| anyhow::anyhow!("{flag} {}: {e}", spec.column))?;
-        if let Some(kind) = spec.kind {
-            if kind != target.kind() {
-                bail!(
-                    "{flag} {}:{kind}: column \"{}\" of {} holds a {} target, not {kind}",
-                    spec.column,
-                    spec.column,
-                    dataset.name(),
-                    target.kind()
-                );
-            }
-        }
-        if target.missing_count() == target.len() {
-            bail!(
-                "{flag} {}: column \"{}\" has no values",
-                spec.column,
-                spec.column
-            );
-        }
-    }
-    let names: Vec<String> = specs.iter().map(|s| s.column.clone()).collect();
-    dataset
-        .select_targets(&names)
-        .map_err(|e| anyhow::anyhow!("{flag}: {e}"))
 }
 
 /// Splits `dataset` (seeded), standardises the features with the training part's statistics and
@@ -184,38 +130,6 @@ fn split_tasks_standardized(
     Ok((data, standardizer))
 }
 
-/// Layer widths given to `flag` as `W,W,...` (`0`, `none` or nothing: no layer).
-///
-/// # Errors
-/// A width that is not a positive integer, naming `flag`.
-pub fn parse_widths(flag: &str, text: &str) -> anyhow::Result<Vec<usize>> {
-    let text = text.trim();
-    if text.is_empty() || text == "0" || text.eq_ignore_ascii_case("none") {
-        return Ok(Vec::new());
-    }
-    text.split(',')
-        .map(|w| match w.trim().parse::<usize>() {
-            Ok(0) | Err(_) => bail!("{flag}: '{}' is not a positive layer width", w.trim()),
-            Ok(n) => Ok(n),
-        })
-        .collect()
-}
-
-/// The balancing method from `--balance` and the GradNorm flags.
-///
-/// # Errors
-/// An unknown method name.
-pub fn parse_balance(name: &str, alpha: f64, lr: f64) -> anyhow::Result<Balance> {
-    match Balance::parse(name) {
-        Some(Balance::GradNorm { .. }) => Ok(Balance::GradNorm { alpha, lr }),
-        Some(b) => Ok(b),
-        None => bail!(
-            "--balance: unknown method '{name}' (expected one of: {})",
-            Balance::NAMES.join(", ")
-        ),
-    }
-}
-
 /// The kind's name of an objective, as `--task` spells it.
 pub fn kind_name(objective: Objective) -> &'static str {
     match objective {
@@ -241,24 +155,13 @@ pub struct MultiOutcome {
     pub network: MultiTaskNetwork,
 }
 
-/// Builds and trains the network on `data`, then evaluates every part.
+/// Builds and trains the network on `data`, then evaluates every part, resuming and
+/// checkpointing as `args` says (`--resume`, `--checkpoint`) and calling `on_epoch` as each
+/// epoch ends.
 ///
 /// # Errors
-/// Training errors (divergence, bad weights) and shape errors.
-pub fn train_network<T: Float>(
-    data: &TaskData,
-    model_config: &MultiTaskConfig,
-    config: &MultiTaskTrainConfig,
-    quiet: bool,
-) -> anyhow::Result<MultiOutcome> {
-    train_network_with::<T>(data, model_config, config, quiet, None, &mut |_| {})
-}
-
-/// [`train_network`], resuming and checkpointing as `args` says (`--resume`,
-/// `--checkpoint`) and calling `on_epoch` as each epoch ends.
-///
-/// # Errors
-/// As [`train_network`]; a checkpoint that cannot be read, does not fit or cannot be written.
+/// Training errors (divergence, bad weights), shape errors; a checkpoint that cannot be read,
+/// does not fit or cannot be written.
 fn train_network_with<T: Float>(
     data: &TaskData,
     model_config: &MultiTaskConfig,
@@ -424,6 +327,17 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<()> {
         balance,
         weights,
     };
+    crate::training_cost::Run {
+        networks: &[crate::training_cost::Network::multitask(&model_config)],
+        repeats: 1.0,
+        rows: data.split.train.n_samples(),
+        batch: args.batch,
+        epochs: args.epochs,
+        early_stopping: args.patience.is_some(),
+        element_bytes: args.dtype.element_bytes(),
+        optimizer: &config.train.optimizer,
+    }
+    .check("--epochs")?;
     let mut log = args
         .log
         .as_deref()
