@@ -35,7 +35,7 @@ use super::{MultiTaskTrainConfig, PreparedTasks};
 use crate::data::prepare::{Preparation, PrepareError};
 use crate::data::Dataset;
 use crate::init::Init;
-use crate::train::{Metrics, Objective, TrainConfig};
+use crate::train::{Metrics, TrainConfig};
 
 /// What to compare, and how every network is trained.
 #[derive(Clone, Debug)]
@@ -228,15 +228,6 @@ pub fn mean_std(values: &[f64]) -> (f64, Option<f64>) {
     (mean, Some(var.sqrt()))
 }
 
-/// The kind's name of an objective, as a task declaration spells it.
-pub fn kind_name(objective: Objective) -> &'static str {
-    match objective {
-        Objective::Classes { .. } => "classes",
-        Objective::Binary => "binary",
-        Objective::Regression { .. } => "regression",
-    }
-}
-
 impl CompareConfig {
     /// The last seed.
     ///
@@ -353,7 +344,7 @@ pub fn compare<T: Float>(
             if k == 0 {
                 tasks.push(TaskInfo {
                     name: task.name.clone(),
-                    kind: kind_name(task.objective),
+                    kind: task.objective.kind_name(),
                     single_parameters: parameters,
                 });
             }

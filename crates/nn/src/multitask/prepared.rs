@@ -13,7 +13,7 @@
 
 use super::Task;
 use crate::data::prepare::{split_standardized, Preparation, PrepareError};
-use crate::data::{Dataset, SplitData};
+use crate::data::{Dataset, SplitData, Standardizer};
 use crate::train::Objective;
 
 /// The split data and the tasks of a multi-task run.
@@ -25,6 +25,8 @@ pub struct PreparedTasks {
     pub split: SplitData,
     /// One task per target, in the data set's order, objectives fitted on the training part.
     pub tasks: Vec<Task>,
+    /// The feature scaling fitted on the training part, as a saved model keeps it.
+    pub standardizer: Standardizer,
 }
 
 impl PreparedTasks {
@@ -37,7 +39,7 @@ impl PreparedTasks {
         dataset: &Dataset,
         preparation: &Preparation,
     ) -> std::result::Result<Self, PrepareError> {
-        let (split, _) = split_standardized(dataset, preparation)?;
+        let (split, standardizer) = split_standardized(dataset, preparation)?;
         let tasks = split
             .train
             .targets()
@@ -57,6 +59,7 @@ impl PreparedTasks {
             name: dataset.name().to_string(),
             split,
             tasks,
+            standardizer,
         })
     }
 
@@ -75,6 +78,7 @@ impl PreparedTasks {
                 test: self.split.test.select_targets(one)?,
             },
             tasks: vec![task.clone()],
+            standardizer: self.standardizer.clone(),
         })
     }
 }

@@ -69,6 +69,15 @@ impl Objective {
         }
     }
 
+    /// The kind's name, as a task declaration spells it: `classes`, `binary`, `regression`.
+    pub fn kind_name(self) -> &'static str {
+        match self {
+            Objective::Classes { .. } => "classes",
+            Objective::Binary => "binary",
+            Objective::Regression { .. } => "regression",
+        }
+    }
+
     /// True for classification objectives.
     pub fn is_classification(self) -> bool {
         !matches!(self, Self::Regression { .. })

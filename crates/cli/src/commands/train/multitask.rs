@@ -19,15 +19,15 @@ use std::fmt::Write as _;
 
 use anyhow::{bail, Context};
 use clap::Args;
-use nabla_nn::data::prepare::{split_standardized, Preparation};
-use nabla_nn::data::{Dataset, SplitData, Standardizer};
+use nabla_nn::data::prepare::Preparation;
+use nabla_nn::data::Dataset;
 use nabla_nn::model_file::{MultiTask, MultiTaskNetwork, TargetInfo};
 use nabla_nn::multitask::{
     Balance, BalanceState, MultiTaskConfig, MultiTaskData, MultiTaskEpoch, MultiTaskFitReport,
-    MultiTaskLearner, MultiTaskModel, MultiTaskTrainConfig, Task,
+    MultiTaskLearner, MultiTaskModel, MultiTaskTrainConfig, PreparedTasks, Task,
 };
 use nabla_nn::train::report::multitask_history_entry;
-use nabla_nn::train::{fit_resumable, Checkpoint, Event, Metrics, Objective, TrainConfig};
+use nabla_nn::train::{fit_resumable, Checkpoint, Event, Metrics, TrainConfig};
 use nabla_tensor::{Activation, Float};
 use serde_json::{json, Map, Value};
 
@@ -65,80 +65,6 @@ pub struct MultiTaskArgs {
     pub gradnorm_lr: f64,
 }
 
-/// Everything settled before a multi-task network is trained: the split data and the tasks.
-pub struct TaskData {
-    /// The data set's name.
-    pub name: String,
-    /// The split, features standardised with the training part's statistics.
-    pub split: SplitData,
-    /// The tasks in declaration order, objectives fitted on the training part.
-    pub tasks: Vec<Task>,
-}
-
-/// Splits `dataset` (seeded), standardises the features with the training part's statistics and
-/// fits each task's objective on the training part.
-///
-/// # Errors
-/// Bad split fractions, or a task left without labels in the training part.
-pub fn split_tasks(
-    dataset: &Dataset,
-    test_fraction: f64,
-    validation_fraction: f64,
-    seed: u64,
-) -> anyhow::Result<TaskData> {
-    split_tasks_standardized(dataset, test_fraction, validation_fraction, seed).map(|(d, _)| d)
-}
-
-/// [`split_tasks`], with the standardisation fitted on the training part (as a model file
-/// keeps it).
-///
-/// # Errors
-/// As [`split_tasks`].
-fn split_tasks_standardized(
-    dataset: &Dataset,
-    test_fraction: f64,
-    validation_fraction: f64,
-    seed: u64,
-) -> anyhow::Result<(TaskData, Standardizer)> {
-    let preparation = Preparation {
-        test_fraction,
-        validation_fraction,
-        seed,
-        ..Preparation::default()
-    };
-    let (split, standardizer) =
-        split_standardized(dataset, &preparation).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let tasks = split
-        .train
-        .targets()
-        .iter()
-        .map(|t| {
-            if t.missing_count() == t.len() {
-                bail!(
-                    "--task {}: no training row has a label; use more data or another split",
-                    t.name()
-                );
-            }
-            Ok(Task::new(t.name(), Objective::fit(t)))
-        })
-        .collect::<anyhow::Result<Vec<_>>>()?;
-    let data = TaskData {
-        name: dataset.name().to_string(),
-        split,
-        tasks,
-    };
-    Ok((data, standardizer))
-}
-
-/// The kind's name of an objective, as `--task` spells it.
-pub fn kind_name(objective: Objective) -> &'static str {
-    match objective {
-        Objective::Classes { .. } => "classes",
-        Objective::Binary => "binary",
-        Objective::Regression { .. } => "regression",
-    }
-}
-
 /// One trained multi-task network's results, in f64 whatever the dtype.
 pub struct MultiOutcome {
     /// The training history.
@@ -163,7 +89,7 @@ pub struct MultiOutcome {
 /// Training errors (divergence, bad weights), shape errors; a checkpoint that cannot be read,
 /// does not fit or cannot be written.
 fn train_network_with<T: Float>(
-    data: &TaskData,
+    data: &PreparedTasks,
     model_config: &MultiTaskConfig,
     config: &MultiTaskTrainConfig,
     quiet: bool,
@@ -230,14 +156,14 @@ fn train_network_with<T: Float>(
 /// `--weights` is left out).
 fn resolved_settings(
     args: &TrainArgs,
-    data: &TaskData,
+    data: &PreparedTasks,
     model_config: &MultiTaskConfig,
     config: &MultiTaskTrainConfig,
 ) -> resume::Resolved {
     let tasks: Vec<Value> = data
         .tasks
         .iter()
-        .map(|t| Value::from(format!("{}:{}", t.name, kind_name(t.objective))))
+        .map(|t| Value::from(format!("{}:{}", t.name, t.objective.kind_name())))
         .collect();
     let weights: Vec<String> = if config.weights.is_empty() {
         vec![1.0; data.tasks.len()]
@@ -298,12 +224,13 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<()> {
         );
     }
     let dataset = load_tasks(&args.data, &m.tasks, "--task")?;
-    let (data, standardizer) = split_tasks_standardized(
-        &dataset,
-        args.test_fraction,
-        args.validation_fraction,
-        args.seed,
-    )?;
+    let preparation = Preparation {
+        test_fraction: args.test_fraction,
+        validation_fraction: args.validation_fraction,
+        seed: args.seed,
+        ..Preparation::default()
+    };
+    let data = PreparedTasks::new(&dataset, &preparation)?;
     let model_config = MultiTaskConfig {
         inputs: data.split.train.n_features(),
         shared,
@@ -374,7 +301,7 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<()> {
         picture::save(path, &data, &model_config, config.balance.name(), &outcome)?;
     }
     if let Some(path) = &args.save {
-        let bytes = saved_model(&data, standardizer, &outcome)?.to_bytes()?;
+        let bytes = saved_model(&data, &outcome)?.to_bytes()?;
         output::write_atomic(path, &bytes).map_err(|e| anyhow::anyhow!("--save: {e:#}"))?;
     }
     match args.common.format {
@@ -391,11 +318,7 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<()> {
 
 /// The model file of a trained network: the network, the training part's standardisation and
 /// each task's target with its class names.
-fn saved_model(
-    data: &TaskData,
-    standardizer: Standardizer,
-    outcome: &MultiOutcome,
-) -> anyhow::Result<MultiTask> {
+fn saved_model(data: &PreparedTasks, outcome: &MultiOutcome) -> anyhow::Result<MultiTask> {
     let targets = data
         .tasks
         .iter()
@@ -411,7 +334,7 @@ fn saved_model(
         .collect::<anyhow::Result<Vec<_>>>()?;
     Ok(MultiTask::new(
         outcome.network.clone(),
-        standardizer,
+        data.standardizer.clone(),
         targets,
     )?)
 }
@@ -436,7 +359,7 @@ fn balance_json(config: &MultiTaskTrainConfig) -> Value {
 
 fn to_json(
     args: &TrainArgs,
-    data: &TaskData,
+    data: &PreparedTasks,
     model_config: &MultiTaskConfig,
     config: &MultiTaskTrainConfig,
     outcome: &MultiOutcome,
@@ -452,7 +375,7 @@ fn to_json(
         task_map.insert(
             task.name.clone(),
             json!({
-                "kind": kind_name(task.objective),
+                "kind": task.objective.kind_name(),
                 "train": outcome.train[t].as_ref().map(metrics_json),
                 "validation": outcome.validation.as_ref().and_then(|v| v[t].as_ref().map(metrics_json)),
                 "test": outcome.test[t].as_ref().map(metrics_json),
@@ -531,7 +454,7 @@ pub fn headline(m: Option<&Metrics>) -> String {
 }
 
 fn to_text(
-    data: &TaskData,
+    data: &PreparedTasks,
     model_config: &MultiTaskConfig,
     config: &MultiTaskTrainConfig,
     outcome: &MultiOutcome,
@@ -612,7 +535,7 @@ fn to_text(
             s,
             "{:<16} {:<12} {:<30} {}",
             task.name,
-            kind_name(task.objective),
+            task.objective.kind_name(),
             headline(outcome.train[t].as_ref()),
             headline(outcome.test[t].as_ref()),
         );

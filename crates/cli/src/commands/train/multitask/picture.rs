@@ -7,14 +7,16 @@ use std::path::Path;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{MultiOutcome, TaskData};
+use nabla_nn::multitask::PreparedTasks;
+
+use super::MultiOutcome;
 use crate::plot::{self, epoch_panel, DrawResult, Figure, Series};
 use nabla_nn::multitask::MultiTaskConfig;
 use nabla_nn::train::Metrics;
 
 struct Curves<'a> {
     title: String,
-    data: &'a TaskData,
+    data: &'a PreparedTasks,
     outcome: &'a MultiOutcome,
 }
 
@@ -62,7 +64,7 @@ impl Figure for Curves<'_> {
             };
             epoch_panel(
                 &areas[t],
-                &format!("{} ({})", task.name, super::kind_name(task.objective)),
+                &format!("{} ({})", task.name, task.objective.kind_name()),
                 metric,
                 &[
                     ("train".to_string(), train),
@@ -100,7 +102,7 @@ impl Figure for Curves<'_> {
 /// Writes the per-task curves and the weights to `path` (PNG or SVG by extension).
 pub fn save(
     path: &Path,
-    data: &TaskData,
+    data: &PreparedTasks,
     model: &MultiTaskConfig,
     balance: &str,
     outcome: &MultiOutcome,
