@@ -32,6 +32,12 @@ impl ModelData {
     }
 }
 
+/// An error of applying a model to the rows of `--data` (a row whose output is not finite),
+/// naming the data: `--data FILE: row 3: …`.
+pub fn on_rows(data: &str) -> impl Fn(nabla_nn::Error) -> anyhow::Error + '_ {
+    move |e| anyhow::anyhow!("--data {data}: {e}")
+}
+
 /// A saved model of either kind, with `--metadata` applied; errors name `--model`.
 pub fn load_saved(path: &Path, metadata: Option<&Path>) -> anyhow::Result<SavedModel> {
     let extra = match metadata {

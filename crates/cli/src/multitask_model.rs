@@ -8,7 +8,7 @@ use nabla_nn::model_file::{Model, MultiTask, Prediction};
 use nabla_nn::train::Metrics;
 use serde_json::{json, Map, Value};
 
-use crate::model_data::{load_for_models, ModelData};
+use crate::model_data::{load_for_models, on_rows, ModelData};
 use crate::report::{metric_line, metrics_json};
 
 /// A multi-task model's predictions and metrics on the rows of `--data`.
@@ -39,13 +39,16 @@ impl TaskPredictions {
             .map(|t| model.task_model(t))
             .collect();
         let columns: Vec<&str> = model.targets().iter().map(|t| t.name.as_str()).collect();
+        let data_name = data;
         let data = load_for_models(&models, data, &columns, require_targets, warn)?;
+        let rows = on_rows(data_name);
         let predictions = models
             .iter()
             .map(|m| m.predict(&data.inputs))
-            .collect::<nabla_nn::Result<Vec<_>>>()?;
+            .collect::<nabla_nn::Result<Vec<_>>>()
+            .map_err(&rows)?;
         let targets: Vec<_> = data.targets.iter().map(Option::as_ref).collect();
-        let metrics = model.evaluate(&data.inputs, &targets)?;
+        let metrics = model.evaluate(&data.inputs, &targets).map_err(&rows)?;
         Ok(TaskPredictions {
             models,
             data,

@@ -225,6 +225,18 @@ pub enum Error {
         /// The value found.
         value: f64,
     },
+    /// A network output that is NaN or infinite: a prediction that does not exist (a feature
+    /// far outside the training range, a tiny standardisation std, or weights that overflow).
+    #[error(
+        "row {row}: the network's output is {value}, not a finite number (a feature far outside \
+         the training range, a tiny feature std or weights that overflow)"
+    )]
+    NonFiniteOutput {
+        /// The row (from 1).
+        row: usize,
+        /// The first output of that row that is not finite.
+        value: f64,
+    },
     /// A target value that is invalid: missing in a single-task data set, not finite, or a
     /// class index out of range.
     #[error("target \"{target}\" of sample {sample}: {reason}")]

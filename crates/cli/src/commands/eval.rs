@@ -24,7 +24,7 @@ use clap::Args;
 use nabla_nn::model_file::SavedModel;
 use serde_json::json;
 
-use crate::model_data::{load_for_model, load_saved};
+use crate::model_data::{load_for_model, load_saved, on_rows};
 use crate::output::{self, CommonArgs, Format};
 use crate::report::{metric_line, metrics_json};
 
@@ -60,7 +60,9 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<()> {
     let target = data
         .target()
         .ok_or_else(|| anyhow::anyhow!("--target: {} has no column \"{column}\"", args.data))?;
-    let metrics = model.evaluate(&data.inputs, target)?;
+    let metrics = model
+        .evaluate(&data.inputs, target)
+        .map_err(on_rows(&args.data))?;
     match args.common.format {
         Format::Json => output::print_json(&json!({
             "model": args.model.display().to_string(),

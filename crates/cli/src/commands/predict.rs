@@ -29,7 +29,7 @@ use nabla_nn::train::Metrics;
 use serde_json::{json, Map, Value};
 
 use crate::mc_dropout::{mc_json, mc_text};
-use crate::model_data::{load_for_model, load_saved, ModelData};
+use crate::model_data::{load_for_model, load_saved, on_rows, ModelData};
 use crate::output::{self, CommonArgs, Format};
 use crate::report::{class_name, metric_line, metrics_json, prediction_json};
 
@@ -82,15 +82,17 @@ pub fn run(args: &PredictArgs) -> anyhow::Result<()> {
     let data = load_for_model(&model, &args.data, &model.target().name, false, &|m| {
         args.common.warn(m)
     })?;
-    let predictions = model.predict(&data.inputs)?;
+    let predictions = model.predict(&data.inputs).map_err(on_rows(&args.data))?;
     let metrics = data
         .target()
         .map(|t| model.evaluate(&data.inputs, t))
-        .transpose()?;
+        .transpose()
+        .map_err(on_rows(&args.data))?;
     let mc = args
         .mc_samples
         .map(|n| model.mc_dropout(&data.inputs, n, args.seed))
-        .transpose()?;
+        .transpose()
+        .map_err(on_rows(&args.data))?;
     if let Some(path) = &args.output {
         let csv = to_csv(&model, &predictions, mc.as_ref());
         output::write_atomic(path, csv.as_bytes())

@@ -11,6 +11,7 @@ mod lr_find;
 mod model;
 mod multitask;
 mod multitask_model;
+mod non_finite;
 mod optimize;
 mod regress;
 mod reliability;

@@ -50,7 +50,7 @@ use super::{serialize, Model, ModelFileProblem, Network, TargetInfo};
 use crate::data::{Standardizer, Target};
 use crate::layers::Mlp;
 use crate::multitask::{masked_metrics, MultiTaskModel, Task};
-use crate::train::Metrics;
+use crate::train::{check_finite, Metrics};
 use crate::{Error, Result};
 
 /// A multi-task network in the element type it was trained (or saved) in.
@@ -243,6 +243,9 @@ impl MultiTask {
         let x = Tensor::<f64>::from_f64s(x, &[x.len() / d, d])?;
         with_net!(&self.network, n => {
             let outputs = n.predict(&x.cast())?;
+            for out in &outputs {
+                check_finite(out)?;
+            }
             outputs
                 .iter()
                 .zip(targets)

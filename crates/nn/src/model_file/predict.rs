@@ -32,7 +32,7 @@ use super::{Model, Network};
 use crate::data::{Dataset, Target};
 use crate::init;
 use crate::layers::Mlp;
-use crate::train::{evaluate, Metrics, Objective};
+use crate::train::{check_finite, metrics_of, Metrics, Objective};
 use crate::{Error, Result};
 
 /// The prediction for one row.
@@ -241,7 +241,9 @@ impl Model {
         let x = self.input_tensor::<f64>(x)?;
         with_mlp!(self.network(), m => {
             let y = objective.targets(&target)?;
-            evaluate(m, objective, &x.cast(), &y)
+            let out = m.predict(&x.cast())?;
+            check_finite(&out)?;
+            metrics_of(objective, &out, &y)
         })
     }
 
@@ -404,7 +406,11 @@ fn argmax(v: &[f64]) -> usize {
 }
 
 /// Decodes raw outputs `[n, k]` in their own dtype (see the module docs).
+///
+/// # Errors
+/// [`Error::NonFiniteOutput`] for a row whose outputs are not all finite: it has no prediction.
 fn decode<T: Float>(objective: Objective, out: &Tensor<T>) -> Result<Vec<Prediction>> {
+    check_finite(out)?;
     let n = out.shape()[0];
     Ok(match objective {
         Objective::Classes { .. } => {

@@ -17,7 +17,7 @@ use nabla_tensor::{Float, Tape, Tensor};
 
 use super::Objective;
 use crate::layers::Mlp;
-use crate::Result;
+use crate::{Error, Result};
 
 /// The metrics of a model on one part of the data.
 #[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -46,6 +46,22 @@ pub fn evaluate<T: Float>(
 ) -> Result<Metrics> {
     let out = model.predict(x)?;
     metrics_of(objective, &out, y)
+}
+
+/// Fails on the first row of outputs `out` (`[rows, outputs]`) that holds a NaN or an infinity:
+/// such a row has no prediction, so no class, probability, value or metric can be reported.
+///
+/// # Errors
+/// [`Error::NonFiniteOutput`] naming the row (from 1) and the value.
+pub fn check_finite<T: Float>(out: &Tensor<T>) -> Result<()> {
+    let k = out.shape().get(1).copied().unwrap_or(1).max(1);
+    match out.data().iter().position(|v| !v.is_finite()) {
+        None => Ok(()),
+        Some(i) => Err(Error::NonFiniteOutput {
+            row: i / k + 1,
+            value: out.data()[i].to_f64(),
+        }),
+    }
 }
 
 /// Metrics of network outputs `out` against targets `y`.

@@ -41,6 +41,6 @@ pub use fit::{
     fit, fit_resumable, EpochReport, Event, FitReport, OnCheckpoint, TrainConfig, TrainMetrics,
 };
 pub use lr_find::{lr_find, LrFind, LrFindConfig};
-pub use metrics::{evaluate, metrics_of, Metrics, Tally};
+pub use metrics::{check_finite, evaluate, metrics_of, Metrics, Tally};
 pub use objective::Objective;
 pub use step::{train_step, EpochMetrics, Examples, Module, TrainStep};

@@ -16,6 +16,7 @@
 
 pub mod config;
 mod curve;
+mod finite;
 mod log;
 pub mod multitask;
 mod progress;
@@ -463,8 +464,20 @@ fn train_typed<T: Float>(
     );
     bar.finish();
     let fit_report = fit_report.map_err(|e| resume::Writer::explain(writer.as_ref(), e.into()))?;
+    let n_validation = validation.as_ref().map_or(0, |(vx, _)| vx.shape()[0]);
+    let split = finite::split_rows(
+        args,
+        x.shape()[0] + n_validation + tx.shape()[0],
+        prepared.dropped,
+    );
+    finite::check(&mlp.predict(&x)?, "train", &args.data, split.as_ref())?;
+    if let Some((vx, _)) = &validation {
+        finite::check(&mlp.predict(vx)?, "validation", &args.data, split.as_ref())?;
+    }
+    let test_out = mlp.predict(&tx)?;
+    finite::check(&test_out, "test", &args.data, split.as_ref())?;
     let test = evaluate(&mlp, objective, &tx, &ty)?;
-    let test_classes = class_report(objective, &mlp.predict(&tx)?, &ty)?;
+    let test_classes = class_report(objective, &test_out, &ty)?;
     let train = evaluate(&mlp, objective, &x, &y)?;
     let validation = validation
         .as_ref()

@@ -138,14 +138,25 @@ fn train_network_with<T: Float>(
     bar.finish();
     let report = report.map_err(|e| resume::Writer::explain(writer.as_ref(), e.into()))?;
     let model = learner.into_model();
+    let n = train.n_rows() + validation.as_ref().map_or(0, MultiTaskData::n_rows) + test.n_rows();
+    let split = args.and_then(|a| super::finite::split_rows(a, n, 0));
+    let source = args.map_or(data.name.as_str(), |a| a.data.as_str());
+    // Every prediction of the final evaluation exists, or the run fails naming its row.
+    let metrics = |part: &MultiTaskData<T>, name: &str| -> anyhow::Result<Vec<Option<Metrics>>> {
+        let outputs = model.predict(part.x())?;
+        for out in &outputs {
+            super::finite::check(out, name, source, split.as_ref())?;
+        }
+        Ok(part.metrics(&outputs)?)
+    };
     Ok(MultiOutcome {
         fit: report,
-        train: train.metrics(&model.predict(train.x())?)?,
+        train: metrics(&train, "train")?,
         validation: validation
             .as_ref()
-            .map(|v| v.metrics(&model.predict(v.x())?))
+            .map(|v| metrics(v, "validation"))
             .transpose()?,
-        test: test.metrics(&model.predict(test.x())?)?,
+        test: metrics(&test, "test")?,
         parameters: (model.parameter_count(), model.shared_parameter_count()),
         network: MultiTaskNetwork::new(&model),
     })
