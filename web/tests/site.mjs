@@ -119,7 +119,7 @@ const ONE_ULP = (a, b) => ulps(a, b) <= 1;
 const ATLAS_CLOSE = (a, b) => Math.abs(a - b) <= 1e-12 * Math.max(Math.abs(a), Math.abs(b)) || Math.abs(a - b) <= 1e-15;
 
 /**
- * A regression's numbers: native faer's QR and eigenvalue kernels use FMA and their own blocking,
+ * A regression's numbers: native faer's vectorised QR and eigenvalue kernels (AVX-512 here) and
  * wasm32's round differently in the last bits (measured on the five documents below: 200 of
  * 446 numbers with simd128, at most 6.9e-14 relative; 255 and 2.2e-13, in a residual of 0.03
  * that is the difference of two numbers near 51.5, with the scalar build): 1e-12 relative, or
