@@ -97,14 +97,17 @@ pub fn breusch_godfrey(design: &Design, fit: &OlsFit, order: usize) -> Result<Br
     let ss_fit: f64 = fitted.iter().map(|v| v * v).sum();
     let ss_u: f64 = e.iter().zip(&fitted).map(|(a, b)| (a - b) * (a - b)).sum();
     let statistic = n as f64 * ss_fit / ss_e;
+    // statrs panics on a non-finite argument; such a statistic has no p-value.
     let p_value = ChiSquared::new(order as f64)
-        .map(|d| d.sf(statistic))
-        .unwrap_or(f64::NAN);
+        .ok()
+        .filter(|_| statistic.is_finite())
+        .map_or(f64::NAN, |d| d.sf(statistic));
     let df2 = n - r - order;
     let f_statistic = ((ss_e - ss_u) / order as f64) / (ss_u / df2 as f64);
     let f_p_value = FisherSnedecor::new(order as f64, df2 as f64)
-        .map(|d| d.sf(f_statistic))
-        .unwrap_or(f64::NAN);
+        .ok()
+        .filter(|_| f_statistic.is_finite())
+        .map_or(f64::NAN, |d| d.sf(f_statistic));
     Ok(BreuschGodfrey {
         order,
         statistic,

@@ -30,6 +30,12 @@ pub enum StatsError {
         /// Number of design columns (intercept included).
         columns: usize,
     },
+    /// Squares of the data are beyond the largest f64.
+    #[error("the sums of squares overflow a 64-bit float (values up to {largest:.1e} in magnitude): rescale the data, e.g. divide by a power of ten")]
+    Overflow {
+        /// The largest magnitude in the response and the design.
+        largest: f64,
+    },
     /// The response does not vary: there is nothing to explain.
     #[error("the response is constant (every value is {value}): there is nothing to explain")]
     ConstantResponse {

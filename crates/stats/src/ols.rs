@@ -266,12 +266,19 @@ impl OlsConfig {
         let residuals: Vec<f64> = y.iter().zip(&fitted).map(|(y, f)| y - f).collect();
         let rss: f64 = residuals.iter().map(|e| e * e).sum();
         let intercept = design.has_intercept();
-        let tss = if intercept {
+        let tss: f64 = if intercept {
             let mean = y.iter().sum::<f64>() / n as f64;
             y.iter().map(|v| (v - mean) * (v - mean)).sum()
         } else {
             y.iter().map(|v| v * v).sum()
         };
+        if !(rss.is_finite() && tss.is_finite()) {
+            let largest = y
+                .iter()
+                .chain((0..design.ncols()).flat_map(|j| design.column(j)))
+                .fold(0.0_f64, |m, v| m.max(v.abs()));
+            return Err(StatsError::Overflow { largest });
+        }
         let df_resid = n - rank;
         let df_model = rank - usize::from(intercept);
         let sigma2 = rss / df_resid as f64;
@@ -283,8 +290,9 @@ impl OlsConfig {
             let f = ((tss - rss) / df_model as f64) / sigma2;
             let p = FisherSnedecor::new(df_model as f64, df_resid as f64)
                 .ok()
+                .filter(|_| f.is_finite())
                 .map(|d| d.sf(f));
-            (Some(f), p)
+            (Some(f).filter(|f| f.is_finite()), p)
         } else {
             (None, None)
         };

@@ -121,3 +121,49 @@ fn matrices_beyond_the_address_space_are_a_structured_error_not_an_abort() {
     }
     check_allocation("a small matrix", 100, 100).unwrap();
 }
+
+#[test]
+fn huge_values_are_a_fit_or_an_overflow_error_never_a_panic() {
+    // Squares of values beyond ~1e154 overflow f64: the sums of squares are then infinite and
+    // the F and t distributions were handed NaN (statrs panics on it). Every scale, in the
+    // response or in a regressor, is either a fit whose statistics are finite or null, or
+    // StatsError::Overflow.
+    for scale in [
+        1e100,
+        1e150,
+        1e155,
+        1e200,
+        1e290,
+        1e300,
+        1e307,
+        f64::MAX / 40.0,
+    ] {
+        let wobble = [0.3, -0.1, 0.7, 0.2, -0.4, 0.9, 0.1, -0.6, 0.5, 0.0];
+        let t: Vec<f64> = (0..10).map(|i| i as f64).collect();
+        let big: Vec<f64> = t.iter().zip(wobble).map(|(t, w)| (t + w) * scale).collect();
+        for (x, y) in [(&t, &big), (&big, &t), (&big, &big)] {
+            let design = Design::new(&[("x", &x[..])], true).unwrap();
+            match OlsConfig::default().fit(&design, y) {
+                Ok(fit) => {
+                    assert!(fit.f_statistic.is_none_or(f64::is_finite), "{scale:e}");
+                    assert!(fit.f_p_value.is_none_or(|p| (0.0..=1.0).contains(&p)));
+                    for c in &fit.coefficients {
+                        assert!(c.p_value.is_none_or(|p| (0.0..=1.0).contains(&p)));
+                    }
+                    let _ = durbin_watson(&design, &fit, &DurbinWatsonConfig::default());
+                    let _ = breusch_godfrey(&design, &fit, 1);
+                }
+                Err(StatsError::Overflow { largest }) => {
+                    assert!(largest >= scale, "{largest:e} < {scale:e}");
+                    assert!(StatsError::Overflow { largest }
+                        .to_string()
+                        .contains("rescale"));
+                }
+                Err(e) => {
+                    // Another structured error is an answer too (a rank the SVD cannot find).
+                    let _ = e.to_string();
+                }
+            }
+        }
+    }
+}

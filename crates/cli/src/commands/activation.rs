@@ -371,8 +371,14 @@ fn draw(args: &ActivationArgs, path: &Path) -> anyhow::Result<()> {
         .context("--plot: give the activations to draw, e.g. swish:0,swish:1,relu")?;
     let acts = parse::list(list, args.alpha, args.beta)?;
     let range = output::parse_number_list("--range", &args.range)?;
+    // The axes' tick arithmetic runs past the largest f64 (and never ends) near ±1e306.
+    const WIDEST: f64 = 1e300;
     let (lo, hi) = match range[..] {
-        [lo, hi] if lo < hi => (lo, hi),
+        [lo, hi] if lo < hi && lo >= -WIDEST && hi <= WIDEST => (lo, hi),
+        [lo, hi] if lo < hi => bail!(
+            "--range: '{}' reaches beyond ±{WIDEST:e}, where a plot's axes cannot be drawn",
+            args.range
+        ),
         _ => bail!("--range: '{}' must be LO,HI with LO < HI", args.range),
     };
     let figure = picture::ActivationPlot::new(&acts, lo, hi);

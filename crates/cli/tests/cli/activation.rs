@@ -368,6 +368,29 @@ fn plot_errors_name_the_flag() {
 }
 
 #[test]
+fn a_range_too_wide_to_draw_is_refused_not_a_hang() {
+    // Drawing axes over [0, 1e308] used to loop for ever inside the plotting library.
+    for range in ["0,1e308", "-1e307,0", "-1.7e308,1.7e308", "0,inf", "-inf,0"] {
+        assert_usage_error(
+            &["activation", "relu", "--plot", "x.png", "--range", range],
+            "--range",
+        );
+    }
+    let dir = crate::util::temp_dir("wide_range");
+    let png = dir.join("wide.png");
+    let run = nabla(&[
+        "activation",
+        "relu,swish",
+        "--plot",
+        png.to_str().unwrap(),
+        "--range",
+        "-1e300,1e300",
+    ]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
 fn markdown_tables() {
     let run = nabla(&["activation", "gelu", "--at", "-1,0", "--format", "markdown"]);
     assert_eq!(run.status, 0, "{}", run.stderr);

@@ -409,3 +409,24 @@ fn one_residual_degree_of_freedom_is_fitted_with_breusch_godfrey_not_computable(
         "--bg-order 2: Breusch–Godfrey order 2 must be between 1 and 1",
     );
 }
+
+#[test]
+fn values_whose_squares_overflow_are_an_error_not_a_panic() {
+    // y ≈ 1e290: the sums of squares are infinite, and the F test's p-value used to panic
+    // inside statrs (exit 101). Now: one line naming the file and the cause, exit 2.
+    let csv: String = std::iter::once("x,y\n".to_string())
+        .chain((0..30).map(|i| format!("{i},{}e290\n", i as f64 + 0.37 * ((i * 7) % 5) as f64)))
+        .collect();
+    let path = scratch("overflow.csv", &csv);
+    let file = path.as_str();
+    for extra in [&[][..], &["--format", "json"][..]] {
+        let mut args = vec!["regress", file, "--y", "y"];
+        args.extend(extra);
+        assert_usage_error(&args, "the sums of squares overflow");
+    }
+    // Large values whose squares still fit are fitted.
+    let fine = csv.replace("e290", "e150");
+    let path = scratch("large.csv", &fine);
+    let run = nabla(&["regress", &path, "--y", "y", "--quiet"]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+}
