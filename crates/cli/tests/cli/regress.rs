@@ -395,6 +395,10 @@ fn one_residual_degree_of_freedom_is_fitted_with_breusch_godfrey_not_computable(
         section.contains("not computable with 3 observations"),
         "{section}"
     );
+    let words: Vec<&str> = text.stdout.split_whitespace().collect();
+    assert!(words
+        .join(" ")
+        .contains("nothing can be decided about autocorrelation from 3 rows"));
     // n = k: an error naming both counts; n = k + 2: order 1 exists, order 2 names the flag.
     let square = scratch("df0.csv", "x,y\n1,1\n2,3\n");
     assert_usage_error(

@@ -261,6 +261,12 @@ fn durbin_watson_section(out: &mut String, r: &Regression) {
             b.d_u,
             4.0 - b.d_u
         ),
+        Verdict::Inconclusive if r.fit.df_resid == 1 => format!(
+            "inconclusive. With one residual degree of freedom the bounds enclose every d the \
+             test could see (d = {d:.4} lies between d_L = {:.4} and d_U = {:.4}) and both \
+             p-values are 1: nothing can be decided about autocorrelation from {} rows.",
+            b.d_l, b.d_u, r.fit.n
+        ),
         Verdict::Inconclusive => format!(
             "inconclusive. d = {d:.4} falls between a bound and its mirror (d_L..d_U or \
              4−d_U..4−d_L): the bounds alone cannot decide; the exact p-values above can."
