@@ -1,6 +1,7 @@
 //! The CSV reader on arbitrary bytes: `Dataset::from_csv_reader` returns a data set or an error,
 //! never panics, and a data set it returns is consistent (every feature finite, one label slot
-//! per row, class labels inside their class list).
+//! per row, class labels inside their class list) and passes or fails the check before training
+//! with a message naming its column.
 //!
 //! The first byte chooses the options: bits 0–1 how many targets (`y`, then `z`), bits 2–3 the
 //! declared kind of `y` (inferred, classes, binary, regression), bit 6 ignores a column `id`, bit
@@ -36,6 +37,10 @@ pub fn run(data: &[u8]) {
     let Ok(ds) = Dataset::from_csv_reader("fuzz.csv", text, &options) else {
         return;
     };
+    // The check before training names what it refuses and never panics.
+    if let Err(e) = nabla_nn::data::trainable::check(&ds) {
+        assert!(e.to_string().starts_with("fuzz.csv: column "), "{e}");
+    }
     assert_eq!(ds.features().len(), ds.n_samples() * ds.n_features());
     assert!(ds.features().iter().all(|v| v.is_finite()));
     for target in ds.targets() {

@@ -38,7 +38,11 @@ pub fn run(data: &[u8]) {
         .collect();
     for run in &runs {
         let summary = run.summary(1e-3);
-        assert!(summary.path_length >= 0.0 && summary.path_length.is_sign_positive());
+        assert!(summary.path_length.is_finite() && summary.path_length.is_sign_positive());
+        assert!(summary.best_loss.is_finite() || !run.trajectory[0].loss.is_finite());
+        if run.diverged_at.is_some() {
+            assert!(summary.final_loss.is_none());
+        }
     }
     let view = contour::view(&f, start, &runs);
     let _ = contour::trace(&f, &view);
