@@ -7,6 +7,7 @@
 //! files of unfinished writes and exits 130 ([`temp_files`]).
 
 mod commands;
+mod confusion_plot;
 mod dtype;
 mod limits;
 mod marked;

@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! nabla eval --model FILE [--metadata FILE.json] --data FILE.csv|NAME [--target COL]
-//!            [--format text|json] [--quiet]
+//!            [--plot FILE.png|svg] [--format text|json] [--quiet]
 //! ```
 //!
 //! The rows go through the model as in `nabla predict` (features picked by name, standardised
@@ -10,7 +10,8 @@
 //! metrics are those `nabla train` reports, computed the same way in the model's dtype: the loss
 //! and accuracy for classification, the loss (on the standardised target), MSE and R² (in the
 //! target's units) for regression. Every row is evaluated: pass held-out rows to measure
-//! generalisation.
+//! generalisation. `--plot` draws a classifier's confusion matrix on the rows as a labelled
+//! heatmap ([`crate::confusion_plot`]).
 //!
 //! A multi-task model file is evaluated on every task at once ([`multitask`]): each task
 //! against its own column, over the rows that have its label.
@@ -18,12 +19,15 @@
 mod multitask;
 
 use std::fmt::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+use anyhow::bail;
 
 use clap::Args;
 use nabla_nn::model_file::SavedModel;
 use serde_json::json;
 
+use crate::confusion_plot::{self, file_name};
 use crate::model_data::{load_for_model, load_saved, on_rows};
 use crate::output::{self, CommonArgs, Format};
 use crate::report::{metric_line, metrics_json};
@@ -45,16 +49,37 @@ pub struct EvalArgs {
     /// The column holding the true labels or values (default: the model's target name).
     #[arg(long, value_name = "COL")]
     pub target: Option<String>,
+    /// Draw the confusion matrix of the rows (true class by predicted class, counts in the
+    /// cells) to this PNG or SVG file (classifiers).
+    #[arg(long, value_name = "FILE.png|svg")]
+    pub plot: Option<PathBuf>,
     #[command(flatten)]
     pub common: CommonArgs,
 }
 
 /// Runs `nabla eval`.
 pub fn run(args: &EvalArgs) -> anyhow::Result<()> {
+    let data_file = Path::new(&args.data);
+    crate::paths::RunPaths::new()
+        .input("--model", Some(args.model.as_path()))
+        .input("--metadata", args.metadata.as_deref())
+        .input("--data", data_file.exists().then_some(data_file))
+        .output("--plot", args.plot.as_deref())
+        .check()?;
+    if let Some(path) = &args.plot {
+        crate::plot::ImageFormat::from_path(path, "--plot")?;
+    }
     let model = match load_saved(&args.model, args.metadata.as_deref())? {
         SavedModel::Single(model) => model,
         SavedModel::MultiTask(model) => return multitask::run(args, &model),
     };
+    if args.plot.is_some() && !model.target().kind().is_categorical() {
+        bail!(
+            "--plot: a confusion matrix needs a classifier; {} predicts the regression target {}",
+            args.model.display(),
+            model.target().name
+        );
+    }
     let column = args.target.as_deref().unwrap_or(&model.target().name);
     let data = load_for_model(&model, &args.data, column, true, &|m| args.common.warn(m))?;
     let target = data
@@ -63,6 +88,24 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<()> {
     let metrics = model
         .evaluate(&data.inputs, target)
         .map_err(on_rows(&args.data))?;
+    if let Some(path) = &args.plot {
+        let predictions = model.predict(&data.inputs).map_err(on_rows(&args.data))?;
+        let pairs =
+            (0..data.rows).filter_map(|i| Some((target.label(i)?, predictions[i].label()?)));
+        let matrix = confusion_plot::matrix(model.target().classes.len(), pairs);
+        let figure = confusion_plot::ConfusionPlot {
+            title: format!(
+                "{} on {}: {} rows, accuracy {:.4}",
+                file_name(&args.model),
+                file_name(Path::new(&data.name)),
+                data.rows,
+                metrics.accuracy.unwrap_or(f64::NAN)
+            ),
+            classes: &model.target().classes,
+            matrix: &matrix,
+        };
+        confusion_plot::save(path, "--plot", &figure)?;
+    }
     match args.common.format {
         Format::Json => output::print_json(&json!({
             "model": args.model.display().to_string(),
@@ -72,6 +115,7 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<()> {
             "dtype": model.network().dtype(),
             "rows": data.rows,
             "metrics": metrics_json(&metrics),
+            "plot": args.plot.as_ref().map(|p| p.display().to_string()),
         })),
         Format::Text | Format::Markdown => {
             let mut s = String::new();

@@ -81,6 +81,7 @@ pub fn run(args: &LrFindArgs) -> anyhow::Result<()> {
         ("--schedule", t.schedule.is_some()),
         ("--patience", t.patience.is_some()),
         ("--mc-samples", t.mc_samples.is_some()),
+        ("--confusion-plot", t.confusion_plot.is_some()),
         ("--config", t.config.is_some()),
         ("--checkpoint", t.checkpoint.is_some()),
         ("--resume", t.resume.is_some()),

@@ -6,6 +6,7 @@ mod backprop;
 mod bench;
 mod checkpoint;
 mod claims;
+mod confusion_plot;
 mod csv;
 mod lr_find;
 mod model;

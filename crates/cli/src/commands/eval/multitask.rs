@@ -20,6 +20,12 @@ pub fn run(args: &EvalArgs, model: &MultiTask) -> anyhow::Result<()> {
             task_order(model).join(", ")
         );
     }
+    if args.plot.is_some() {
+        bail!(
+            "--plot: draws a single-task classifier's confusion matrix; {} is a multi-task model",
+            args.model.display()
+        );
+    }
     let found = TaskPredictions::new(model, &args.data, true, &|m| args.common.warn(m))?;
     match args.common.format {
         Format::Json => output::print_json(&json!({

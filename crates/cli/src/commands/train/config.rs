@@ -250,6 +250,8 @@ mod tests {
                 "1",
                 "--plot",
                 "p.png",
+                "--confusion-plot",
+                "c.png",
                 "--save",
                 "m",
                 "--log",

@@ -131,6 +131,10 @@ pub struct TrainArgs {
     /// Draw the loss and metric curves to this PNG or SVG file.
     #[arg(long, value_name = "FILE.png|svg")]
     pub plot: Option<PathBuf>,
+    /// Draw the test rows' confusion matrix (true class by predicted class, counts in the
+    /// cells) to this PNG or SVG file (single-task classifiers).
+    #[arg(long, value_name = "FILE.png|svg")]
+    pub confusion_plot: Option<PathBuf>,
     /// Write one record per epoch to this file as training goes (FILE.jsonl: JSON lines;
     /// FILE.csv: a header and one row per epoch): the epoch's entry of the JSON history.
     #[arg(long, value_name = "FILE.jsonl|csv")]
@@ -197,11 +201,23 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<()> {
         .output("--save", args.save.as_deref())
         .output("--log", args.log.as_deref())
         .output("--plot", args.plot.as_deref())
+        .output("--confusion-plot", args.confusion_plot.as_deref())
         .output("--checkpoint", args.checkpoint.as_deref())
         .may_replace("--checkpoint", "--resume")
         .check()?;
     crate::limits::use_threads("--threads", args.threads)?;
+    for (flag, path) in [
+        ("--plot", &args.plot),
+        ("--confusion-plot", &args.confusion_plot),
+    ] {
+        if let Some(path) = path {
+            crate::plot::ImageFormat::from_path(path, flag)?;
+        }
+    }
     if !args.multitask.tasks.is_empty() {
+        if args.confusion_plot.is_some() {
+            bail!("--confusion-plot: draws a single-task classifier's test rows; drop --task or --confusion-plot");
+        }
         if args.mc_samples.is_some() {
             bail!("--mc-samples: Monte Carlo dropout is reported for single-task networks; drop --task or --mc-samples");
         }
@@ -212,6 +228,12 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<()> {
         mlp: mlp_config,
         train: config,
     } = single_task_setup(args)?;
+    if args.confusion_plot.is_some() && !prepared.objective.is_classification() {
+        bail!(
+            "--confusion-plot: a confusion matrix needs a classifier; {} is a regression target",
+            prepared.target
+        );
+    }
     let mut log = args
         .log
         .as_deref()
@@ -225,6 +247,19 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<()> {
     let outcome = outcome?;
     if let Some(path) = &args.plot {
         curve::save(path, &prepared, &outcome)?;
+    }
+    if let (Some(path), Some(classes)) = (&args.confusion_plot, &outcome.test_classes) {
+        let figure = crate::confusion_plot::ConfusionPlot {
+            title: format!(
+                "{}: the {} test rows, accuracy {:.4}",
+                crate::confusion_plot::file_name(Path::new(&prepared.name)),
+                prepared.split.test.n_samples(),
+                outcome.test.accuracy.unwrap_or(f64::NAN)
+            ),
+            classes: &outcome.model.target().classes,
+            matrix: &classes.confusion,
+        };
+        crate::confusion_plot::save(path, "--confusion-plot", &figure)?;
     }
     if let Some(path) = &args.save {
         let bytes = outcome.model.to_bytes()?;

@@ -31,9 +31,10 @@ use super::TrainArgs;
 
 /// Settings that change no number of the trained model: not compared on `--resume` (`epochs`
 /// is kept in the checkpoint all the same, as the run's target).
-pub const RUN_ONLY: [&str; 10] = [
+pub const RUN_ONLY: [&str; 11] = [
     "config",
     "plot",
+    "confusion_plot",
     "log",
     "threads",
     "save",
