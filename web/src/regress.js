@@ -243,6 +243,13 @@ function subscripted(cx, text, sub, x, y) {
 /** Breusch–Godfrey's LM and F forms. */
 function renderBg(r) {
   const bg = r.breusch_godfrey;
+  if (bg.note) {
+    // Not computable (n = rank + 1): the CLI's note stands in the test's place.
+    $('bg').replaceChildren(
+      h('p', { class: 'bg-order' }, `order ${bg.order}: not computable`),
+      h('p', { class: 'muted' }, bg.note));
+    return;
+  }
   const row = (name, stat, df, p) => h('tr', {}, h('th', { scope: 'row' }, name, h('span', { class: 'muted' }, ` ~ ${df}`)),
     h('td', { class: 'num' }, fmt(stat)), h('td', { class: 'num' }, pval(p)));
   $('bg').replaceChildren(

@@ -446,6 +446,12 @@ const tests = {
     await page.fill('#csv', broken);
     await page.waitForFunction(() => document.getElementById('error').textContent !== '');
     assert.match(await page.textContent('#error'), /row 3 \(line 4\), column 'x': '52\.9x' is not a finite number/);
+    // One residual degree of freedom: fitted, Breusch–Godfrey shown as not computable.
+    n = await fits();
+    await page.fill('#csv', 'x,y\n1,1\n2,3\n4,2\n');
+    await refit(n);
+    assert.equal(await page.textContent('#error'), '');
+    assert.match(await page.textContent('#bg'), /not computable/);
     // Back to the reference problem, with the student's solution marked, for the screenshot.
     n = await fits();
     await page.click('#reset');
