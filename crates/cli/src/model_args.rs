@@ -1,6 +1,6 @@
-//! Model and data flags that several commands read the same way: layer widths
-//! (`--shared`, `--head`), the loss balancing (`--balance`) and the tasks of a multi-task run
-//! (`--task` on `--data`), for `nabla train --task` and `nabla mtl-compare`.
+//! Model and data flags that several commands read the same way: layer widths (`--hidden`,
+//! `--shared`, `--head`), the loss balancing (`--balance`) and the tasks of a multi-task run
+//! (`--task` on `--data`), for `nabla train`, `lr-find` and `mtl-compare`.
 
 use anyhow::bail;
 use nabla_nn::data::{CsvOptions, Dataset, TargetSpec};

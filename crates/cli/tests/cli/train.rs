@@ -199,3 +199,40 @@ fn the_test_rows_get_a_confusion_matrix_and_per_class_metrics() {
     let text = nabla(&["train", "--data", "iris", "--epochs", "2", "--quiet"]);
     assert!(text.stdout.contains("confusion matrix"), "{}", text.stdout);
 }
+
+#[test]
+fn a_constant_regression_target_is_a_warning_naming_the_column() {
+    // y is 0.5 on every row: trainable, but R² is undefined; the run says so on stderr.
+    let csv: String = std::iter::once("x,k,y\n".to_string())
+        .chain((0..40).map(|i| format!("{i},{},0.5\n", i % 2)))
+        .collect();
+    let path = crate::util::temp_file("constant.csv", &csv);
+    for extra in [
+        &["--target", "y"][..],
+        &[
+            "--task",
+            "y:regression",
+            "--task",
+            "k:binary",
+            "--shared",
+            "4",
+            "--head",
+            "0",
+        ][..],
+    ] {
+        let mut args = vec![
+            "train", "--data", &path, "--epochs", "1", "--format", "json",
+        ];
+        args.extend(extra);
+        let run = crate::util::nabla(&args);
+        assert_eq!(run.status, 0, "{extra:?}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("warning: ")
+                && run.stderr.contains("\"y\" has the same value (0.5)"),
+            "{extra:?}: {}",
+            run.stderr
+        );
+        args.push("--quiet");
+        assert_eq!(crate::util::nabla(&args).stderr, "", "{extra:?}");
+    }
+}

@@ -27,6 +27,9 @@ pub struct PreparedTasks {
     pub tasks: Vec<Task>,
     /// The feature scaling fitted on the training part, as a saved model keeps it.
     pub standardizer: Standardizer,
+    /// What a front-end should warn of, one line each naming the data set and the column (a
+    /// constant regression target).
+    pub warnings: Vec<String>,
 }
 
 impl PreparedTasks {
@@ -39,6 +42,7 @@ impl PreparedTasks {
         dataset: &Dataset,
         preparation: &Preparation,
     ) -> std::result::Result<Self, PrepareError> {
+        let warnings = crate::data::trainable::check(dataset)?;
         let (split, standardizer) = split_standardized(dataset, preparation)?;
         let tasks = split
             .train
@@ -60,6 +64,7 @@ impl PreparedTasks {
             split,
             tasks,
             standardizer,
+            warnings,
         })
     }
 
@@ -79,6 +84,7 @@ impl PreparedTasks {
             },
             tasks: vec![task.clone()],
             standardizer: self.standardizer.clone(),
+            warnings: Vec::new(),
         })
     }
 }

@@ -287,7 +287,7 @@ pub struct Setup {
 pub fn single_task_setup(args: &TrainArgs) -> anyhow::Result<Setup> {
     let activation = Activation::parse(&args.activation, args.alpha, args.beta)
         .map_err(|e| anyhow::anyhow!("--activation: {e}"))?;
-    let hidden = parse_hidden(&args.hidden)?;
+    let hidden = crate::model_args::parse_widths("--hidden", &args.hidden)?;
     let optimizer = optimizer_config(args)?;
     let init = Init::parse(&args.init).with_context(|| {
         format!(
@@ -356,19 +356,6 @@ fn check_model_flags(args: &TrainArgs) -> anyhow::Result<()> {
         }
     }
     Ok(())
-}
-
-fn parse_hidden(text: &str) -> anyhow::Result<Vec<usize>> {
-    let text = text.trim();
-    if text.is_empty() || text == "0" || text.eq_ignore_ascii_case("none") {
-        return Ok(Vec::new());
-    }
-    text.split(',')
-        .map(|w| match w.trim().parse::<usize>() {
-            Ok(0) | Err(_) => bail!("--hidden: '{}' is not a positive layer width", w.trim()),
-            Ok(n) => Ok(n),
-        })
-        .collect()
 }
 
 /// The `--schedule` flag, parsed, after checking that `--patience` has a validation part to
@@ -444,6 +431,9 @@ fn prepare(args: &TrainArgs) -> anyhow::Result<Prepared> {
         standardize: true,
     };
     let prepared = Prepared::new(dataset, &preparation).map_err(|e| anyhow::anyhow!("{e}"))?;
+    for warning in &prepared.warnings {
+        args.common.warn(warning);
+    }
     if prepared.dropped > 0 && !args.common.quiet {
         eprintln!(
             "warning: {} rows have no '{}' value and are left out",

@@ -242,6 +242,9 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<()> {
         ..Preparation::default()
     };
     let data = PreparedTasks::new(&dataset, &preparation)?;
+    for warning in &data.warnings {
+        args.common.warn(warning);
+    }
     let model_config = MultiTaskConfig {
         inputs: data.split.train.n_features(),
         shared,
