@@ -63,6 +63,13 @@ pub struct PredictArgs {
 
 /// Runs `nabla predict`.
 pub fn run(args: &PredictArgs) -> anyhow::Result<()> {
+    let data_file = std::path::Path::new(&args.data);
+    crate::paths::RunPaths::new()
+        .input("--model", Some(args.model.as_path()))
+        .input("--metadata", args.metadata.as_deref())
+        .input("--data", data_file.exists().then_some(data_file))
+        .output("--output", args.output.as_deref())
+        .check()?;
     if let Some(n) = args.mc_samples {
         if n < 2 {
             bail!("--mc-samples: {n} passes give no spread; use at least 2");

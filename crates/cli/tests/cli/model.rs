@@ -391,10 +391,12 @@ fn bad_model_files_exit_2_naming_the_file() {
         "garbage.safetensors",
     );
     let missing = dir.join("missing.safetensors");
-    assert_usage_error(
-        &["predict", "--model", s(&missing), "--data", "iris"],
-        "missing.safetensors: cannot read the file",
-    );
+    for command in ["predict", "eval"] {
+        assert_usage_error(
+            &[command, "--model", s(&missing), "--data", "iris"],
+            "--model: no file named /",
+        );
+    }
     // A real model, truncated.
     let (model, _) = train_and_save(&dir, "iris", &["--epochs", "1"]);
     let bytes = std::fs::read(&model).unwrap();
@@ -731,4 +733,68 @@ fn multi_task_training_refuses_mc_samples_rather_than_ignoring_it() {
         ],
         "--mc-samples",
     );
+}
+
+#[test]
+fn predict_output_never_overwrites_an_input_of_the_run() {
+    // predict --output MODEL used to write its CSV over the model it had just read (exit 0).
+    let dir = temp_dir("predict_clobber");
+    let (model, _) = train_and_save(&dir, "iris", &[]);
+    let before = std::fs::read(&model).unwrap();
+    let link = dir.join("link.safetensors");
+    std::os::unix::fs::symlink(&model, &link).unwrap();
+    let hard = dir.join("hard.safetensors");
+    std::fs::hard_link(&model, &hard).unwrap();
+    let csv = dir.join("rows.csv");
+    std::fs::write(
+        &csv,
+        "sepal length (cm),sepal width (cm),petal length (cm),petal width (cm)\n5.1,3.5,1.4,0.2\n",
+    )
+    .unwrap();
+    for output in [&model, &link, &hard, &csv] {
+        let data = s(&csv);
+        let args = [
+            "predict",
+            "--model",
+            s(&model),
+            "--data",
+            data,
+            "--output",
+            s(output),
+        ];
+        let run = nabla(&args);
+        assert_eq!(run.status, 2, "{args:?}: {}", run.stderr);
+        assert!(run.stderr.contains("--output"), "{}", run.stderr);
+    }
+    assert_eq!(
+        std::fs::read(&model).unwrap(),
+        before,
+        "the model is untouched"
+    );
+    // A multi-task model likewise.
+    let (multi, _) = train_and_save(
+        &dir,
+        "penguins",
+        &[
+            "--task",
+            "species:classes",
+            "--task",
+            "body_mass_g:regression",
+            "--epochs",
+            "2",
+        ],
+    );
+    let before = std::fs::read(&multi).unwrap();
+    let run = nabla(&[
+        "predict",
+        "--model",
+        s(&multi),
+        "--data",
+        "penguins",
+        "--output",
+        s(&multi),
+    ]);
+    assert_eq!(run.status, 2, "{}", run.stderr);
+    assert_eq!(std::fs::read(&multi).unwrap(), before);
+    std::fs::remove_dir_all(&dir).unwrap();
 }
