@@ -41,7 +41,7 @@ enum Command {
     /// Train a network on an embedded data set or a CSV file (the default: digits, 64-64-10).
     Train(Box<commands::train::TrainArgs>),
     /// The learning-rate range test: the loss as the rate grows exponentially, and a suggestion.
-    LrFind(Box<commands::lr_find::LrFindArgs>),
+    LrFind(Box<commands::train::lr_find::LrFindArgs>),
     /// Does sharing help? Single-task networks against one multi-task network under each loss
     /// balancing, on the same splits and seeds (per-task test metrics, mean ± std).
     MtlCompare(commands::mtl_compare::MtlCompareArgs),
@@ -86,7 +86,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Bench(args) => commands::bench::run(&args),
         Command::Train(args) => commands::train::run(&args),
-        Command::LrFind(args) => commands::lr_find::run(&args),
+        Command::LrFind(args) => commands::train::lr_find::run(&args),
         Command::MtlCompare(args) => commands::mtl_compare::run(&args),
         Command::Predict(args) => commands::predict::run(&args),
         Command::Eval(args) => commands::eval::run(&args),

@@ -5,7 +5,6 @@ pub mod backprop;
 pub mod bench;
 pub mod completions;
 pub mod eval;
-pub mod lr_find;
 pub mod man;
 pub mod mtl_compare;
 pub mod optimize;

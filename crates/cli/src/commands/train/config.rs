@@ -47,7 +47,7 @@ pub fn expand(args: Vec<OsString>) -> anyhow::Result<Vec<OsString>> {
     let given = match matches.subcommand() {
         Some(("train", given)) => given,
         Some(("lr-find", given)) => {
-            super::super::lr_find::refuse_unused(given)?;
+            super::lr_find::refuse_unused(given)?;
             return Ok(args);
         }
         _ => return Ok(args),

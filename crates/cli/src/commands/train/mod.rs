@@ -13,11 +13,13 @@
 //! dropout on the test rows (`--mc-samples`) → optionally save the model (`--save`, safetensors
 //! with PyTorch's state_dict names; see `nabla_nn::model_file`). With no arguments it
 //! trains a 64-64-10 ReLU network on the embedded digits with Adam, as PyTorch's recipe does.
+//! `nabla lr-find` ([`lr_find`]) probes the same networks, read from the same flags.
 
 pub mod config;
 mod curve;
 mod finite;
 mod log;
+pub mod lr_find;
 pub mod multitask;
 mod progress;
 pub mod report;

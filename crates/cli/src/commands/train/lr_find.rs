@@ -22,7 +22,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use serde_json::json;
 
-use super::train::{self, TrainArgs};
+use super::{self as train, TrainArgs};
 use crate::dtype::Dtype;
 use crate::output::{self, Format};
 use crate::plot::{self, DrawResult, Figure};
