@@ -8,6 +8,7 @@
 
 mod commands;
 mod confusion_plot;
+mod data_argument;
 mod dtype;
 mod limits;
 mod marked;
@@ -104,7 +105,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 fn main() -> ExitCode {
     temp_files::remove_on_interrupt();
     // `nabla train --config FILE` stands for the file's flags written on the command line.
-    let args = match commands::train::config::expand(std::env::args_os().collect()) {
+    // `nabla train FILE.csv` stands for `--data FILE.csv`; `nabla regress --data FILE.csv` for
+    // `nabla regress FILE.csv`.
+    let args = data_argument::normalise(std::env::args_os().collect(), &cli_command())
+        .and_then(commands::train::config::expand);
+    let args = match args {
         Ok(args) => args,
         Err(err) => {
             eprintln!("nabla: {err:#}");

@@ -355,3 +355,40 @@ fn a_one_class_classification_target_is_an_error_naming_the_file_and_column() {
     );
     assert_usage_error(&["lr-find", "--data", &file, "--target", "kind"], &needle);
 }
+
+#[test]
+fn every_command_takes_its_input_file_both_ways() {
+    // `regress FILE` and `train --data FILE` used to be the only forms; each now takes both.
+    let csv = crate::util::temp_file(
+        "both_ways.csv",
+        "x,y\n1,2.1\n2,3.9\n3,6.2\n4,7.8\n5,10.1\n6,12.2\n7,13.8\n8,16.1\n",
+    );
+    let plain = nabla(&["regress", &csv, "--y", "y", "--format", "json", "--quiet"]);
+    let flagged = nabla(&[
+        "regress", "--data", &csv, "--y", "y", "--format", "json", "--quiet",
+    ]);
+    assert_eq!(plain.status, 0, "{}", plain.stderr);
+    assert_eq!(plain.stdout, flagged.stdout);
+    let train = |args: &[&str]| {
+        let mut all = vec![
+            "train", "--target", "y", "--epochs", "2", "--format", "json", "--quiet",
+        ];
+        all.extend(args);
+        let run = nabla(&all);
+        assert_eq!(run.status, 0, "{}", run.stderr);
+        let mut json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        for key in ["seconds", "history"] {
+            json.as_object_mut().unwrap().remove(key);
+        }
+        json
+    };
+    assert_eq!(train(&[&csv]), train(&["--data", &csv]));
+    assert_usage_error(
+        &["train", &csv, "--data", "iris"],
+        "--data: the data is given twice",
+    );
+    assert_usage_error(
+        &["regress", &csv, "--data", &csv, "--y", "y"],
+        "--data: the CSV file is given twice",
+    );
+}
