@@ -155,6 +155,35 @@ impl Run<'_> {
     }
 }
 
+/// Passes of Monte Carlo dropout up to which nothing is timed: they take moments.
+const MC_UNTIMED: usize = 10_000;
+
+/// Refuses `samples` Monte Carlo dropout passes over `rows` rows that would take longer than a
+/// week. No bound that never refuses real work catches 10¹¹ passes over a small network, so
+/// above [`MC_UNTIMED`] passes two are timed (`pass` runs one) and the rest priced from them, at
+/// half their time to spare a busy machine.
+///
+/// # Errors
+/// `--mc-samples: N passes over R rows takes at least S seconds …`; an error of `pass`.
+pub fn check_mc_samples(
+    samples: usize,
+    rows: usize,
+    mut pass: impl FnMut() -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    if samples <= MC_UNTIMED {
+        return Ok(());
+    }
+    let started = std::time::Instant::now();
+    pass()?;
+    pass()?;
+    let seconds_per_pass = started.elapsed().as_secs_f64() / 2.0;
+    check_duration(
+        "--mc-samples",
+        format_args!("{samples} passes over {rows} rows"),
+        samples as f64 * seconds_per_pass / 2.0,
+    )
+}
+
 /// The weights and biases of an MLP with these widths, in `f64` so that no product overflows.
 fn parameters(widths: &[usize]) -> f64 {
     widths
@@ -198,6 +227,22 @@ mod tests {
         // 64·64 + 64 + 64·10 + 10 = 4810, digits' default network.
         assert_eq!(parameters(&[64, 64, 10]), 4810.0);
         assert_eq!(Network::mlp("--hidden", &[2, 2, 1]).parameters, 9.0);
+    }
+
+    #[test]
+    fn monte_carlo_passes_are_priced_from_two_timed_ones() {
+        let slow = || {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+            Ok(())
+        };
+        check_mc_samples(10_000, 450, || panic!("not timed")).unwrap();
+        check_mc_samples(100_000, 450, slow).unwrap();
+        let e = check_mc_samples(100_000_000_000, 450, slow).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("--mc-samples: 100000000000 passes over 450 rows"),
+            "{e}"
+        );
     }
 
     #[test]

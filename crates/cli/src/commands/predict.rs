@@ -89,6 +89,15 @@ pub fn run(args: &PredictArgs) -> anyhow::Result<()> {
     let data = load_for_model(&model, &args.data, &model.target().name, false, &|m| {
         args.common.warn(m)
     })?;
+    if let Some(n) = args.mc_samples {
+        let rows = data.inputs.len() / model.feature_names().len().max(1);
+        crate::training_cost::check_mc_samples(n, rows, || {
+            model
+                .mc_dropout(&data.inputs, 2, args.seed)
+                .map(|_| ())
+                .map_err(on_rows(&args.data))
+        })?;
+    }
     let predictions = model.predict(&data.inputs).map_err(on_rows(&args.data))?;
     let metrics = data
         .target()

@@ -125,3 +125,47 @@ fn real_work_is_not_refused() {
     ]);
     assert_eq!(run.status, 0, "{}", run.stderr);
 }
+
+#[test]
+fn monte_carlo_passes_that_could_not_finish_are_refused_before_training() {
+    assert_usage_error(
+        &[
+            "train",
+            "--data",
+            "iris",
+            "--dropout",
+            "0.2",
+            "--mc-samples",
+            "100000000000",
+        ],
+        "--mc-samples: 100000000000 passes over 38 rows",
+    );
+    let dir = crate::util::temp_dir("mc");
+    let model = dir.join("m.safetensors");
+    let run = nabla(&[
+        "train",
+        "--data",
+        "iris",
+        "--dropout",
+        "0.2",
+        "--epochs",
+        "1",
+        "--save",
+        model.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert_usage_error(
+        &[
+            "predict",
+            "--model",
+            model.to_str().unwrap(),
+            "--data",
+            "iris",
+            "--mc-samples",
+            "100000000000",
+        ],
+        "--mc-samples: 100000000000 passes over 150 rows",
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

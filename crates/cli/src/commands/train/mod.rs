@@ -334,6 +334,20 @@ pub fn single_task_setup(args: &TrainArgs) -> anyhow::Result<Setup> {
         dropout: args.dropout,
         init,
     };
+    if let Some(n) = args.mc_samples {
+        // A pass of the untrained network costs what a pass of the trained one will.
+        let test = &prepared.split.test;
+        let network = nabla_nn::layers::Mlp::<f32>::new(&mlp, args.seed)?;
+        let x = nabla_tensor::Tensor::<f32>::from_f64s(
+            test.features(),
+            &[test.n_samples(), test.n_features()],
+        )?;
+        let mut rng = nabla_nn::init::seeded(args.seed);
+        crate::training_cost::check_mc_samples(n, test.n_samples(), || {
+            network.predict_mc(&x, &mut rng)?;
+            Ok(())
+        })?;
+    }
     Ok(Setup {
         prepared,
         mlp,
