@@ -24,6 +24,7 @@ const MIN_STEP_SECONDS: f64 = 5e-8;
 const HISTORY_ENTRY_BYTES: f64 = 512.0;
 
 /// One network a run trains.
+#[derive(Clone)]
 pub struct Network {
     /// The flag whose widths make it as large as it is (`--hidden`, `--shared`, `--head`).
     pub flag: &'static str,

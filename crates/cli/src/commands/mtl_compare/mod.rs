@@ -208,12 +208,7 @@ fn price(args: &MtlCompareArgs, dataset: &Dataset, config: &CompareConfig) -> an
         .map(|t| Network::multitask(&model(vec![t.clone()])))
         .collect();
     let multi = Network::multitask(&model(tasks.clone()));
-    networks.extend((0..config.balances.len()).map(|_| Network {
-        flag: multi.flag,
-        description: multi.description.clone(),
-        parameters: multi.parameters,
-        width_sum: multi.width_sum,
-    }));
+    networks.extend(std::iter::repeat_n(multi, config.balances.len()));
     // Each seed keeps every network's test metrics of every task.
     let per_seed = networks.len() * tasks.len() * std::mem::size_of::<nabla_nn::train::Metrics>();
     crate::limits::check_memory(
